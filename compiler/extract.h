@@ -1,0 +1,41 @@
+/*
+** extract.h -- automata from the network's hidden states (Hou & Zhou).
+**
+** Contract: extract_fsa clusters the recurrent states the network visits on
+** the chosen split, makes each cluster a state (plus a start state for the
+** initial state), takes the most frequent transition for each (state,
+** symbol), fills unseen pairs by stepping the network from the centroid,
+** labels each state, and (if the spec says minimize) minimizes.  The result
+** is a complete Fsa with evidence arrays.  extract_evaluate measures it.
+** Deterministic for a given seed.
+*/
+#ifndef RNF_EXTRACT_H
+#define RNF_EXTRACT_H
+
+#include "spec.h"
+#include "data.h"
+#include "rnn.h"
+#include "fsa.h"
+#include "cluster.h"
+
+typedef struct Eval {
+  double net_acc;           /* network test accuracy */
+  double fsa_acc;           /* automaton test accuracy */
+  double fidelity;          /* agreement of automaton and network on test */
+  int k;                    /* clusters used */
+  int states_raw;           /* states before minimization (clusters + start) */
+  int states_min;           /* after */
+  int nsymclass;
+  int equivalent;           /* generated languages: 1 equal to target, 0 not, -1 unknown */
+  int32_t *cex;             /* when equivalent == 0: a shortest counterexample (symbols) */
+  int cexlen;
+} Eval;
+
+/* Returns RNF_EXIT_OK or an exit code; *out is a new automaton (caller frees). */
+int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out, Eval *ev);
+void extract_evaluate(const Rnn *r, const Fsa *f, const Dataset *d, Eval *ev);
+void eval_free(Eval *ev);
+
+/* kmeans (k-means++ seeding over N rows of X) now lives in cluster.h. */
+
+#endif

@@ -1,0 +1,375 @@
+/*
+** main.c -- the rnnfsac driver: command line, then the pipeline in order.
+**
+**   spec text -> SpecAst -> Spec            (grammar/, spec.c)
+**   Spec -> Dataset                         (data.c, tok.c, runtime/)
+**   Dataset -> Rnn                          (train.c, rnn.c; cached)
+**   Rnn + Dataset -> Fsa + Eval             (extract.c, cluster.c, fsa.c)
+**   Fsa -> outputs                          (emit_*.c)
+**
+** Every output is opened (as a temporary) before the long stages run, so a
+** bad -o fails in a second, not after training; all are committed together
+** at the end.
+*/
+#include "common.h"
+#include "diag.h"
+#include "out.h"
+#include "spec.h"
+#include "data.h"
+#include "rnn.h"
+#include "fsa.h"
+#include "extract.h"
+#include "emit.h"
+
+#include <cblas.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <llvm/Config/llvm-config.h>
+
+/* Output kinds, chosen by the extension of -o.  ORDER OUTKIND */
+typedef enum { OUT_C, OUT_H } OutKind;
+static const struct { const char *ext; OutKind kind; const char *what; } out_kinds[] = {
+  { ".c", OUT_C, "C source and header" },
+  { ".h", OUT_H, "single-file C header" },
+};
+#define NOUTKINDS (int)(sizeof out_kinds / sizeof out_kinds[0])
+
+#define MAX_OUTPUTS 32
+
+typedef struct Options {
+  const char *spec_path;
+  const char *outputs[MAX_OUTPUTS];
+  int noutputs;
+  int check_only, print_spec, retrain, no_cache;
+  int threads;
+  const char *cache_dir;
+} Options;
+
+static void usage(FILE *f)
+{
+  fprintf(f,
+    "usage: rnnfsac [options] SPEC -o OUT [-o OUT ...]\n"
+    "\n"
+    "Train the recurrent network SPEC describes, extract a finite automaton from\n"
+    "it and write the automaton as each OUT (kind chosen by extension).\n"
+    "\n"
+    "options:\n"
+    "  -o FILE           output: .c (C source + header beside it), .h (single header)\n"
+    "  --check           validate the spec (and that its data files exist); no training\n"
+    "  --print-spec      print the normalized spec with every default filled in\n"
+    "  -j N              threads for matrix products (default 1; results are\n"
+    "                    reproducible for a given N)\n"
+    "  --retrain         train even if a cached network for this spec and data exists\n"
+    "  --no-cache        neither read nor write the network cache\n"
+    "  --cache-dir DIR   network cache (default $RNNFSAC_CACHE_DIR, else\n"
+    "                    $XDG_CACHE_HOME/rnnfsac, else ~/.cache/rnnfsac)\n"
+    "  -q, --quiet       print errors only\n"
+    "  -v, --verbose     print more detail per stage\n"
+    "  -h, --help        this text\n"
+    "  --version         versions of rnnfsac, LLVM and OpenBLAS\n"
+    "\n"
+    "exit status: 0 ok, 1 usage, 2 spec error, 3 data error, 4 internal error,\n"
+    "5 file I/O error, 6 verification failed\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+  fprintf(stderr, "rnnfsac: error: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nusage: rnnfsac [options] SPEC -o OUT (try 'rnnfsac --help')\n");
+  return RNF_EXIT_USAGE;
+}
+
+static int out_kind(const char *path)
+{
+  const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+  if (!dot || (slash && dot < slash)) return -1;
+  for (int i = 0; i < NOUTKINDS; i++)
+    if (strcmp(dot, out_kinds[i].ext) == 0) return (int)out_kinds[i].kind;
+  return -1;
+}
+
+/* Returns -1 to go on, else an exit status. */
+static int parse_args(int argc, char **argv, Options *o)
+{
+  memset(o, 0, sizeof *o);
+  o->threads = 1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return RNF_EXIT_OK; }
+    if (!strcmp(a, "--version")) {
+      printf("rnnfsac %s\nLLVM %s\n%s\n", RNF_VERSION, LLVM_VERSION_STRING, openblas_get_config());
+      return RNF_EXIT_OK;
+    }
+    if (!strcmp(a, "--check")) o->check_only = 1;
+    else if (!strcmp(a, "--print-spec")) o->print_spec = 1;
+    else if (!strcmp(a, "--retrain")) o->retrain = 1;
+    else if (!strcmp(a, "--no-cache")) o->no_cache = 1;
+    else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) rnf_verbosity = -1;
+    else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) rnf_verbosity = 1;
+    else if (!strcmp(a, "-o") || !strcmp(a, "-j") || !strcmp(a, "--cache-dir")
+             || !strncmp(a, "-o", 2) || !strncmp(a, "-j", 2)) {
+      const char *v;
+      if ((a[1] == 'o' || a[1] == 'j') && a[2]) v = a + 2;          /* -oFILE, -j2 */
+      else if (i + 1 < argc) v = argv[++i];
+      else return usage_error("option '%s' needs an argument", a);
+      if (a[1] == 'o') {
+        if (!*v) return usage_error("%s", "empty output file name");
+        if (o->noutputs == MAX_OUTPUTS) return usage_error("%s", "too many -o options (at most 32)");
+        if (out_kind(v) < 0)
+          return usage_error("cannot tell what to write for '%s': supported extensions are .c and .h", v);
+        o->outputs[o->noutputs++] = v;
+      } else if (a[1] == 'j') {
+        char *end;
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno || *end || n < 1 || n > 256)
+          return usage_error("-j expects a thread count between 1 and 256, got '%s'", v);
+        o->threads = (int)n;
+      } else {
+        o->cache_dir = v;
+      }
+    } else if (a[0] == '-' && a[1]) {
+      return usage_error("unknown option '%s'", a);
+    } else if (o->spec_path) {
+      return usage_error("more than one spec given ('%s'); outputs take -o", a);
+    } else {
+      o->spec_path = a;
+    }
+  }
+  if (!o->spec_path) return usage_error("%s", "no spec file given");
+  return -1;
+}
+
+/* ---- the network cache -------------------------------------------------- */
+
+/* Key: everything training reads -- the rnn section and the exact token and
+** label arrays -- so any change to data, tokenizer or rnn settings misses. */
+static uint64_t cache_key(const SpecRnn *r, const Dataset *d)
+{
+  uint64_t h = hash_bytes(HASH_INIT, RNF_VERSION, sizeof RNF_VERSION);
+  long long v[] = { r->cell, r->hidden, r->embed, r->layers, r->epochs, r->batch,
+                    r->optimizer, r->patience, (long long)r->seed, d->tok.nsym, d->nclass };
+  double x[] = { r->learning_rate, r->clip, r->l2 };
+  h = hash_bytes(h, v, sizeof v);
+  h = hash_bytes(h, x, sizeof x);
+  const Split *sp[3] = { &d->train, &d->valid, &d->test };
+  for (int i = 0; i < 3; i++) {
+    const Split *s = sp[i];
+    h = hash_bytes(h, &s->n, sizeof s->n);
+    if (s->n == 0) continue;
+    h = hash_bytes(h, s->off, (size_t)(s->n + 1) * sizeof *s->off);
+    h = hash_bytes(h, s->tok, s->off[s->n] * sizeof *s->tok);
+    h = hash_bytes(h, s->label, (size_t)s->n * sizeof *s->label);
+  }
+  return h;
+}
+
+static char *cache_dir(const Options *o)
+{
+  const char *e;
+  if (o->cache_dir) return xstrdup(o->cache_dir);
+  if ((e = getenv("RNNFSAC_CACHE_DIR")) && *e) return xstrdup(e);
+  if ((e = getenv("XDG_CACHE_HOME")) && *e) return xasprintf("%s/rnnfsac", e);
+  if ((e = getenv("HOME")) && *e) return xasprintf("%s/.cache/rnnfsac", e);
+  return NULL;
+}
+
+static int mkdirs(char *path)
+{
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    int r = mkdir(path, 0755);
+    *p = '/';
+    if (r != 0 && errno != EEXIST) return -1;
+  }
+  return mkdir(path, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Get a trained network: from the cache when allowed, else by training. */
+static int get_network(const Options *o, const Spec *s, const Dataset *d, Rnn *net, TrainLog *log)
+{
+  char *dir = o->no_cache ? NULL : cache_dir(o), *path = NULL;
+  if (dir) path = xasprintf("%s/%016llx.rnnm", dir, (unsigned long long)cache_key(&s->rnn, d));
+  if (path && !o->retrain) {
+    struct stat st;
+    if (stat(path, &st) == 0) {
+      if (rnn_load(net, path) == RNF_EXIT_OK) {
+        if (rnf_verbosity >= 0) fprintf(stderr, "rnnfsac: using the cached network %s\n", path);
+        free(path); free(dir);
+        return RNF_EXIT_OK;
+      }
+      diag(DIAG_WARNING, "ignoring the unusable cache entry '%s'; training again", path);
+    }
+  }
+  int rc = rnn_train(&s->rnn, d, net, log);
+  if (rc == RNF_EXIT_OK && path) {
+    if (mkdirs(dir) != 0)
+      diag(DIAG_WARNING, "cannot create the cache folder '%s': %s", dir, strerror(errno));
+    else if (rnn_save(net, path) != RNF_EXIT_OK)
+      diag(DIAG_WARNING, "the network was not cached");
+  }
+  free(path); free(dir);
+  return rc;
+}
+
+/* ---- outputs ------------------------------------------------------------- */
+
+typedef struct Output {
+  OutKind kind;
+  OutFile main, aux;        /* aux: the .h beside a .c */
+  char *aux_name;           /* what the .c includes */
+} Output;
+
+static int open_outputs(const Options *o, Output *outs)
+{
+  for (int i = 0; i < o->noutputs; i++) {
+    Output *x = &outs[i];
+    x->kind = (OutKind)out_kind(o->outputs[i]);
+    if (out_open(&x->main, o->outputs[i]) != 0) return -1;
+    if (x->kind == OUT_C) {
+      const char *p = o->outputs[i];
+      size_t n = strlen(p);
+      char *h = xstrdup(p);
+      h[n - 1] = 'h';
+      const char *base = strrchr(h, '/');
+      x->aux_name = xstrdup(base ? base + 1 : h);
+      int r = out_open(&x->aux, h);
+      free(h);
+      if (r != 0) return -1;
+    }
+  }
+  return 0;
+}
+
+static void abort_outputs(Output *outs, int n)
+{
+  for (int i = 0; i < n; i++) {
+    out_abort(&outs[i].main);
+    out_abort(&outs[i].aux);
+    free(outs[i].aux_name);
+  }
+}
+
+static int write_outputs(Output *outs, int n, const EmitInput *in)
+{
+  for (int i = 0; i < n; i++) {
+    Output *x = &outs[i];
+    int rc = RNF_EXIT_OK;
+    switch (x->kind) {
+    case OUT_C: rc = emit_c(in, x->main.fp, x->aux.fp, x->aux_name); break;
+    case OUT_H: rc = emit_c(in, NULL, x->main.fp, NULL); break;
+    }
+    if (rc != RNF_EXIT_OK) return rc;
+  }
+  /* commit only once everything is written: all or nothing */
+  int rc = RNF_EXIT_OK;
+  for (int i = 0; i < n; i++) {
+    if (outs[i].aux.fp && out_commit(&outs[i].aux) != 0) rc = RNF_EXIT_IO;
+    if (outs[i].main.fp && out_commit(&outs[i].main) != 0) rc = RNF_EXIT_IO;
+  }
+  return rc;
+}
+
+static void print_summary(const Spec *s, const Eval *ev)
+{
+  if (rnf_verbosity < 0) return;
+  fprintf(stderr,
+          "%s: network %.2f%%, automaton %.2f%%, fidelity %.2f%% on %s; "
+          "%d states (%d before minimization), %d symbol classes, k=%d\n",
+          s->name, 100 * ev->net_acc, 100 * ev->fsa_acc, 100 * ev->fidelity,
+          "test data", ev->states_min, ev->states_raw, ev->nsymclass, ev->k);
+  if (ev->equivalent == 1)
+    fprintf(stderr, "%s: the automaton is exactly equivalent to the target language\n", s->name);
+}
+
+static void print_counterexample(const Spec *s, const Dataset *d, const Eval *ev)
+{
+  if (ev->equivalent != 0 || rnf_verbosity < 0) return;
+  fprintf(stderr, "%s: the automaton differs from the target language; shortest counterexample: \"",
+          s->name);
+  for (int i = 0; i < ev->cexlen; i++) fputs(d->tok.sym_names[ev->cex[i]], stderr);
+  fprintf(stderr, "\"\n");
+}
+
+int main(int argc, char **argv)
+{
+  Options o;
+  int rc = parse_args(argc, argv, &o);
+  if (rc >= 0) return rc;
+  out_install_signal_cleanup();
+  openblas_set_num_threads(o.threads);
+
+  size_t len;
+  char *text = read_file(o.spec_path, &len);
+  if (!text) {
+    diag(DIAG_ERROR, "cannot read spec '%s': %s", o.spec_path, strerror(errno));
+    return RNF_EXIT_SPEC;
+  }
+  diag_add_source(o.spec_path, text, len);
+  int nerr = 0;
+  SpecAst *ast = spec_parse(o.spec_path, text, len, &nerr);
+  Spec spec;
+  memset(&spec, 0, sizeof spec);
+  if (ast && nerr == 0) nerr = spec_check(ast, &spec);
+  spec_ast_free(ast);
+  if (!ast || nerr) {
+    if (nerr) fprintf(stderr, "%d error%s generated.\n", nerr, nerr == 1 ? "" : "s");
+    spec_free(&spec);
+    free(text);
+    return RNF_EXIT_SPEC;
+  }
+  if (o.print_spec) spec_print(stdout, &spec);
+  if (o.check_only || o.print_spec) {
+    spec_free(&spec);
+    free(text);
+    return RNF_EXIT_OK;
+  }
+
+  Output outs[MAX_OUTPUTS];
+  memset(outs, 0, sizeof outs);
+  Dataset data;
+  memset(&data, 0, sizeof data);
+  Rnn net;
+  memset(&net, 0, sizeof net);
+  TrainLog log;
+  memset(&log, 0, sizeof log);
+  Fsa *fsa = NULL;
+  Eval ev;
+  memset(&ev, 0, sizeof ev);
+
+  if (open_outputs(&o, outs) != 0) { rc = RNF_EXIT_IO; goto done; }
+  if ((rc = data_load(&spec, &data)) != RNF_EXIT_OK) goto done;
+  if ((rc = get_network(&o, &spec, &data, &net, &log)) != RNF_EXIT_OK) goto done;
+  if ((rc = extract_fsa(&spec.extract, &net, &data, &fsa, &ev)) != RNF_EXIT_OK) goto done;
+  print_summary(&spec, &ev);
+  print_counterexample(&spec, &data, &ev);
+
+  const char *base = strrchr(spec.file, '/');
+  Provenance prov = {
+    .version = RNF_VERSION, .spec_name = spec.name, .spec_file = base ? base + 1 : spec.file,
+    .hash = hash_bytes(data.hash, text, len),
+    .data_seed = spec.data.seed, .rnn_seed = spec.rnn.seed, .extract_seed = spec.extract.seed,
+    .cell = spec_cell_name(spec.rnn.cell), .hidden = spec.rnn.hidden,
+  };
+  EmitInput in = {
+    .fsa = fsa, .tok = &data.tok, .nclass = data.nclass, .class_names = data.class_names,
+    .prefix = spec.emit.prefix, .style = spec.emit.style, .prov = &prov, .eval = &ev,
+  };
+  rc = write_outputs(outs, o.noutputs, &in);
+
+done:
+  abort_outputs(outs, o.noutputs);   /* no-op for committed outputs */
+  eval_free(&ev);
+  fsa_free(fsa);
+  free(log.epochs);
+  rnn_free(&net);
+  data_free(&data);
+  spec_free(&spec);
+  free(text);
+  return rc;
+}

@@ -1,0 +1,127 @@
+/*
+** out.c -- atomic output files (see out.h).
+**
+** Each output is written to "PATH.tmp.PID.N" beside PATH and renamed over it
+** only when complete, so readers never see half a file and a failed run
+** keeps the previous one.  Open temporaries are listed so a signal handler
+** can remove them: the list is a fixed array because a handler may not call
+** malloc.
+*/
+#include "out.h"
+#include "common.h"
+#include "diag.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_OPEN 64
+static char *open_tmps[MAX_OPEN];      /* temporaries not yet committed */
+static volatile sig_atomic_t in_signal;
+
+static void track(char *tmp, int add)
+{
+  for (int i = 0; i < MAX_OPEN; i++) {
+    if (add && !open_tmps[i]) { open_tmps[i] = tmp; return; }
+    if (!add && open_tmps[i] == tmp) { open_tmps[i] = NULL; return; }
+  }
+}
+
+int out_open(OutFile *o, const char *path)
+{
+  static unsigned seq;
+  memset(o, 0, sizeof *o);
+  o->path = xstrdup(path);
+  o->tmp = xasprintf("%s.tmp.%ld.%u", path, (long)getpid(), seq++);
+  int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0 || !(o->fp = fdopen(fd, "w"))) {
+    diag(DIAG_ERROR, "cannot write '%s': %s", path, strerror(errno));
+    if (fd >= 0) { close(fd); unlink(o->tmp); }
+    free(o->path); free(o->tmp);
+    memset(o, 0, sizeof *o);
+    return -1;
+  }
+  track(o->tmp, 1);
+  return 0;
+}
+
+int out_commit(OutFile *o)
+{
+  int err = 0;
+  if (fflush(o->fp) != 0 || ferror(o->fp)) err = errno ? errno : EIO;
+  if (!err && fsync(fileno(o->fp)) != 0 && errno != EINVAL) err = errno;
+  if (fclose(o->fp) != 0 && !err) err = errno;
+  o->fp = NULL;
+  if (!err && rename(o->tmp, o->path) != 0) err = errno;
+  if (err) {
+    diag(DIAG_ERROR, "cannot write '%s': %s", o->path, strerror(err));
+    unlink(o->tmp);
+  }
+  track(o->tmp, 0);
+  free(o->tmp); free(o->path);
+  memset(o, 0, sizeof *o);
+  return err ? -1 : 0;
+}
+
+void out_abort(OutFile *o)
+{
+  if (!o->tmp) return;
+  if (o->fp) fclose(o->fp);
+  unlink(o->tmp);
+  track(o->tmp, 0);
+  free(o->tmp); free(o->path);
+  memset(o, 0, sizeof *o);
+}
+
+static void on_signal(int sig)
+{
+  if (!in_signal) {
+    in_signal = 1;
+    for (int i = 0; i < MAX_OPEN; i++)
+      if (open_tmps[i]) unlink(open_tmps[i]);
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+void out_install_signal_cleanup(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+}
+
+char *read_file(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(f);
+    errno = EISDIR;
+    return NULL;
+  }
+  size_t cap = 4096, n = 0;
+  char *buf = xmalloc(cap);
+  for (;;) {
+    if (n + 1 >= cap) buf = xrealloc(buf, cap *= 2);
+    size_t got = fread(buf + n, 1, cap - n - 1, f);
+    n += got;
+    if (got == 0) break;
+  }
+  int bad = ferror(f);
+  int saved = errno;
+  fclose(f);
+  if (bad) { free(buf); errno = saved ? saved : EIO; return NULL; }
+  buf[n] = '\0';
+  if (len) *len = n;
+  return buf;
+}
