@@ -143,6 +143,10 @@ void spec_free(Spec *s);
 ** in the canonical order; re-parsing the output gives the same Spec. */
 void spec_print(FILE *f, const Spec *s);
 
+/* The key table as Markdown tables (one per section): key, type, default,
+** range, meaning.  docs/spec.md's reference is this output. */
+void spec_print_schema(FILE *f);
+
 /* Names for enums, shared by printers and reports. */
 const char *spec_cell_name(CellKind c);
 const char *spec_tokens_name(TokensKind t);

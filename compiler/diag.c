@@ -1,0 +1,229 @@
+/*
+** diag.c -- clang-style diagnostics (see diag.h).
+**
+**   file:line:col: error: message
+**     the quoted source line
+**     ^~~~~
+**
+** Registered sources are kept (copied) so any later diagnostic can quote its
+** line.  Columns are 1-based byte offsets, as the scanner counts them; the
+** caret line copies tabs from the source and skips UTF-8 continuation bytes
+** so the caret lands under the right character in a terminal.
+*/
+#include "diag.h"
+#include "common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct Source {
+  char *file;
+  char *text;
+  size_t len;
+} Source;
+
+static Source *sources;
+static int nsources;
+static int nerrors;
+static int colour = -1;      /* -1 = not decided yet */
+
+#define C_BOLD  "\033[1m"
+#define C_RED   "\033[1;31m"
+#define C_MAG   "\033[1;35m"
+#define C_CYAN  "\033[1;36m"
+#define C_GREEN "\033[1;32m"
+#define C_OFF   "\033[0m"
+
+static int use_colour(void)
+{
+  if (colour < 0) colour = isatty(fileno(stderr)) && !getenv("NO_COLOR");
+  return colour;
+}
+
+void diag_add_source(const char *file, const char *text, size_t len)
+{
+  for (int i = 0; i < nsources; i++)
+    if (strcmp(sources[i].file, file) == 0) {   /* re-registered: replace */
+      free(sources[i].text);
+      sources[i].text = xstrndup(text, len);
+      sources[i].len = len;
+      return;
+    }
+  sources = xrealloc(sources, sizeof *sources * (size_t)(nsources + 1));
+  sources[nsources].file = xstrdup(file);
+  sources[nsources].text = xstrndup(text, len);
+  sources[nsources].len = len;
+  nsources++;
+}
+
+static const Source *find_source(const char *file)
+{
+  for (int i = 0; i < nsources && file; i++)
+    if (strcmp(sources[i].file, file) == 0) return &sources[i];
+  return NULL;
+}
+
+static const char *level_name(DiagLevel l)
+{
+  return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
+}
+
+static const char *level_colour(DiagLevel l)
+{
+  return l == DIAG_ERROR ? C_RED : l == DIAG_WARNING ? C_MAG : C_CYAN;
+}
+
+/* "PREFIX: level: " with colours; PREFIX already formatted. */
+static void head(DiagLevel lvl, const char *prefix)
+{
+  int c = use_colour();
+  if (lvl == DIAG_ERROR) nerrors++;
+  fprintf(stderr, "%s%s:%s %s%s:%s %s", c ? C_BOLD : "", prefix, c ? C_OFF : "",
+          c ? level_colour(lvl) : "", level_name(lvl), c ? C_OFF : "", c ? C_BOLD : "");
+}
+
+static void tail(void)
+{
+  fprintf(stderr, "%s\n", use_colour() ? C_OFF : "");
+}
+
+/* Quote LINE of SRC and underline columns [col, end_col]. */
+static void quote(const Source *src, SrcLoc loc)
+{
+  const char *p = src->text, *end = src->text + src->len;
+  for (int l = 1; l < loc.line && p < end; l++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl) return;                        /* line beyond the text */
+    p = nl + 1;
+  }
+  const char *eol = memchr(p, '\n', (size_t)(end - p));
+  if (!eol) eol = end;
+  if (eol > p && eol[-1] == '\r') eol--;
+  size_t n = (size_t)(eol - p);
+  if (n == 0 && loc.col <= 1) return;     /* nothing to show (e.g. end of file) */
+
+  /* the line, with control bytes blanked so the terminal shows one column each */
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)p[i];
+    fputc(ch == '\t' || ch >= 0x20 ? (ch == 0x7f ? ' ' : ch) : ' ', stderr);
+  }
+  fputc('\n', stderr);
+
+  int c = use_colour();
+  if (c) fputs(C_GREEN, stderr);
+  int col = loc.col < 1 ? 1 : loc.col;
+  for (int i = 0; i < col - 1; i++) {
+    unsigned char ch = i < (int)n ? (unsigned char)p[i] : ' ';
+    if ((ch & 0xc0) == 0x80) continue;    /* UTF-8 continuation: no column */
+    fputc(ch == '\t' ? '\t' : ' ', stderr);
+  }
+  fputc('^', stderr);
+  int last = loc.end_line > loc.line ? (int)n : loc.end_col;
+  for (int i = col; i < last; i++) {        /* i is the 0-based byte index */
+    unsigned char ch = i < (int)n ? (unsigned char)p[i] : ' ';
+    if ((ch & 0xc0) == 0x80) continue;
+    fputc('~', stderr);
+  }
+  if (c) fputs(C_OFF, stderr);
+  fputc('\n', stderr);
+}
+
+void diag_at(DiagLevel lvl, const char *file, SrcLoc loc, const char *fmt, ...)
+{
+  char *prefix;
+  if (!file) prefix = xstrdup("rnnfsac");
+  else if (loc.line <= 0) prefix = xstrdup(file);
+  else if (loc.col <= 0) prefix = xasprintf("%s:%d", file, loc.line);
+  else prefix = xasprintf("%s:%d:%d", file, loc.line, loc.col);
+  head(lvl, prefix);
+  free(prefix);
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  tail();
+  const Source *src = find_source(file);
+  if (src && loc.line > 0 && loc.col > 0) quote(src, loc);
+}
+
+void diag_line(DiagLevel lvl, const char *file, long line, const char *fmt, ...)
+{
+  char *prefix = !file ? xstrdup("rnnfsac")
+               : line > 0 ? xasprintf("%s:%ld", file, line) : xstrdup(file);
+  head(lvl, prefix);
+  free(prefix);
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  tail();
+}
+
+void diag(DiagLevel lvl, const char *fmt, ...)
+{
+  head(lvl, "rnnfsac");
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  tail();
+}
+
+int diag_errors(void) { return nerrors; }
+
+void diag_reset(void)
+{
+  for (int i = 0; i < nsources; i++) {
+    free(sources[i].file);
+    free(sources[i].text);
+  }
+  free(sources);
+  sources = NULL;
+  nsources = 0;
+  nerrors = 0;
+  colour = -1;
+}
+
+/* Optimal string alignment distance (Damerau-Levenshtein with adjacent
+** transpositions), case-insensitive: "hiden" -> "hidden" is 1, "ecpohs" ->
+** "epochs" is 2. */
+static size_t osa_distance(const char *a, const char *b)
+{
+  size_t n = strlen(a), m = strlen(b);
+  size_t *d = xmalloc(sizeof *d * (n + 1) * (m + 1));   /* d[i][j]: (n+1) x (m+1) */
+#define D(i, j) d[(i) * (m + 1) + (j)]
+  for (size_t i = 0; i <= n; i++) D(i, 0) = i;
+  for (size_t j = 0; j <= m; j++) D(0, j) = j;
+  for (size_t i = 1; i <= n; i++)
+    for (size_t j = 1; j <= m; j++) {
+      int ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20;   /* ASCII fold; exact for letters */
+      size_t cost = ca != cb, v = D(i - 1, j - 1) + cost;
+      if (D(i - 1, j) + 1 < v) v = D(i - 1, j) + 1;
+      if (D(i, j - 1) + 1 < v) v = D(i, j - 1) + 1;
+      if (i > 1 && j > 1 && (a[i - 1] | 0x20) == (b[j - 2] | 0x20) &&
+          (a[i - 2] | 0x20) == (b[j - 1] | 0x20) && D(i - 2, j - 2) + 1 < v)
+        v = D(i - 2, j - 2) + 1;
+      D(i, j) = v;
+    }
+  size_t r = D(n, m);
+#undef D
+  free(d);
+  return r;
+}
+
+const char *diag_suggest(const char *word, const char *const *cands)
+{
+  if (!word || !cands) return NULL;
+  size_t len = strlen(word), limit = len / 3 > 1 ? len / 3 : 1;
+  if (len > 256) return NULL;               /* nobody mistypes a 257-byte key */
+  const char *best = NULL;
+  size_t bestd = limit + 1;
+  for (int i = 0; cands[i]; i++) {
+    size_t dist = osa_distance(word, cands[i]);
+    if (dist < bestd) { bestd = dist; best = cands[i]; }
+  }
+  return best;
+}
