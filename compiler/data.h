@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "spec.h"
 
 struct Fsa;
@@ -56,6 +57,10 @@ typedef struct Dataset {
 
 int data_load(const Spec *s, Dataset *d);
 void data_free(Dataset *d);   /* also safe on a zeroed or already freed Dataset */
+
+/* For debugging (a driver's dump flag): the tokenizer, class counts per
+** split and the first MAX examples of each split with their symbols. */
+void data_dump(FILE *f, const Dataset *d, int max);
 
 /* Tomita grammar N (1..7) as a complete minimal DFA over {0,1} (symbol 0 =
 ** '0'), 2 classes, label 1 = member (definitions in docs/data.md). */
