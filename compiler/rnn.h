@@ -54,12 +54,13 @@ void rnn_free(Rnn *r);
 
 int rnn_state_dim(const Rnn *r);
 void rnn_init_state(const Rnn *r, float *state);                  /* the initial state (zeros) */
-void rnn_step(const Rnn *r, const float *state, int sym, float *next);  /* may alias? no */
+/* NEXT must not alias STATE.  No heap use; up to 8*G*hidden bytes of stack. */
+void rnn_step(const Rnn *r, const float *state, int sym, float *next);
 int rnn_output(const Rnn *r, const float *state, float *probs);   /* argmax class; probs may be NULL */
 int rnn_classify(const Rnn *r, const int32_t *seq, int len);
 /* States along SEQ: out has (len+1)*rnn_state_dim floats, row 0 the initial state. */
 void rnn_states(const Rnn *r, const int32_t *seq, int len, float *out);
-double rnn_accuracy(const Rnn *r, const Split *s);
+double rnn_accuracy(const Rnn *r, const Split *s);   /* 0 for an empty split */
 
 /* Model files: 0 on success; on failure a message naming PATH and what is
 ** wrong (bad magic, version, truncated, checksum) and RNF_EXIT_IO. */
@@ -96,10 +97,16 @@ void rnn_cell_forward(const Rnn *r, int m, const float *xp, const float *hprev,
 /* Backward of rnn_cell_forward.  DH [M][H] holds dL/dh' and is replaced by
 ** dL/dhprev; DC likewise for LSTM (dL/dc' -> dL/dcprev).  DXP [M][G*H] gets
 ** dL/dxp (overwritten).  Gradients of Wh (and bh) are ADDED into G (a view
-** of a gradient block).  C is the state the forward step wrote (LSTM). */
+** of a gradient block).  C is the state the forward step wrote (LSTM).
+** If G->Wh is NULL (not for MGU) dWh is left to the caller, who can sum
+** delta^T hprev over many steps in one product: the recurrent deltas
+** d(Wh h) [M][G*H] are DXP (Elman, LSTM) or TMP (GRU, row stride 3H). */
 void rnn_cell_backward(const Rnn *r, int m, const float *hprev, const float *cprev,
                        const float *act, const float *c, float *dh, float *dc,
                        float *dxp, const Rnn *g, float *tmp);
+
+/* y[j] = a[j] + b[j] for j < n, four lanes at a time; y may alias a or b. */
+void rnn_vadd(float *y, const float *a, const float *b, int n);
 
 /* Output layer on M rows of H: probs [M][nclass] = softmax(h Wo^T + bo). */
 void rnn_out_forward(const Rnn *r, int m, const float *h, float *probs);

@@ -1,0 +1,260 @@
+/*
+** test_rnn.c -- the cells, their gradients and the model files (rnn.c).
+**
+** Gradients are checked against central finite differences of the real
+** batched loss (rnn_batch_loss: input projection, every cell, masking of
+** unequal lengths, output layer), for every cell with one-hot and embedded
+** input.  The single-sequence path (rnn_step/rnn_output) must agree with
+** the batched one.  Model files must round-trip and reject damage.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rnn.h"
+
+/* A split from a string of examples "seq:label" separated by spaces, the
+** sequence a string of digits (symbols), e.g. "012:1 :0 2:2". */
+static void make_split(Split *s, const char *spec)
+{
+  memset(s, 0, sizeof *s);
+  size_t cap = strlen(spec) + 1;
+  s->tok = calloc(cap, sizeof *s->tok);
+  s->off = calloc(cap + 1, sizeof *s->off);
+  s->label = calloc(cap, sizeof *s->label);
+  size_t nt = 0;
+  for (const char *p = spec; *p;) {
+    while (*p == ' ') p++;
+    if (!*p) break;
+    s->off[s->n] = nt;
+    while (*p != ':') s->tok[nt++] = *p++ - '0';
+    p++;
+    s->label[s->n++] = *p++ - '0';
+  }
+  s->off[s->n] = nt;
+}
+
+static void free_split(Split *s) { free(s->tok); free(s->off); free(s->label); }
+
+static void random_model(Rnn *r, CellKind cell, int nsym, int embed, int hidden, int nclass, uint64_t seed)
+{
+  Rng g;
+  rng_seed(&g, seed);
+  rnn_alloc(r, cell, nsym, embed, hidden, nclass);
+  for (size_t i = 0; i < r->nparams; i++) r->params[i] = (float)(rng_unit(&g) * 1.6 - 0.8);
+}
+
+static void grad_check(CellKind cell, int embed)
+{
+  Rnn r;
+  random_model(&r, cell, 3, embed, 4, 3, 11 + (uint64_t)cell);
+  Split s;
+  /* unequal lengths, an empty sequence, ties: exercises the masking */
+  make_split(&s, "01210:0 2:1 :2 1102:1 0:0 0122:2");
+  int32_t idx[6] = { 2, 0, 5, 1, 3, 4 };
+  RnnWork *w = rnn_work_new(&r, 6, 5);
+  float *g = calloc(r.nparams, sizeof *g);
+  double loss = rnn_batch_loss(&r, w, &s, idx, 6, g, NULL);
+  assert_true(loss > 0 && isfinite(loss));
+  int bad = 0;
+  double gnorm = 0;
+  for (size_t k = 0; k < r.nparams; k++) {
+    const float eps = 1e-2f, keep = r.params[k];
+    r.params[k] = keep + eps;
+    double lp = rnn_batch_loss(&r, w, &s, idx, 6, NULL, NULL);
+    r.params[k] = keep - eps;
+    double lm = rnn_batch_loss(&r, w, &s, idx, 6, NULL, NULL);
+    r.params[k] = keep;
+    double fd = (lp - lm) / (2 * eps), an = g[k];
+    gnorm += an * an;
+    if (fabs(fd - an) > 2e-2 * fmax(fabs(fd), fabs(an)) + 3e-4) {
+      if (bad++ < 5)
+        print_error("%s embed %d: param %zu analytic %.6f numeric %.6f\n",
+                    rnn_cell_name(cell), embed, k, an, fd);
+    }
+  }
+  assert_int_equal(bad, 0);
+  assert_true(gnorm > 1e-4);        /* the check compared real gradients */
+  /* the loss does not depend on the order the batch is given in */
+  int32_t idx2[6] = { 5, 4, 3, 2, 1, 0 };
+  assert_float_equal(rnn_batch_loss(&r, w, &s, idx2, 6, NULL, NULL), loss, 1e-5);
+  free(g);
+  rnn_work_free(w);
+  free_split(&s);
+  rnn_free(&r);
+}
+
+static void test_grad_elman(void **st) { (void)st; grad_check(CELL_ELMAN, 0); grad_check(CELL_ELMAN, 2); }
+static void test_grad_mgu(void **st) { (void)st; grad_check(CELL_MGU, 0); grad_check(CELL_MGU, 2); }
+static void test_grad_gru(void **st) { (void)st; grad_check(CELL_GRU, 0); grad_check(CELL_GRU, 2); }
+static void test_grad_lstm(void **st) { (void)st; grad_check(CELL_LSTM, 0); grad_check(CELL_LSTM, 2); }
+
+/* rnn_states/rnn_output (single sequence) agree with the batched forward. */
+static void test_single_matches_batch(void **st)
+{
+  (void)st;
+  for (int cell = CELL_ELMAN; cell <= CELL_LSTM; cell++)
+    for (int embed = 0; embed <= 3; embed += 3) {
+      Rnn r;
+      random_model(&r, (CellKind)cell, 3, embed, 5, 3, 7);
+      Split s;
+      make_split(&s, "0121012:0 :1 2:2 1102:1");
+      RnnWork *w = rnn_work_new(&r, 1, 7);
+      int D = rnn_state_dim(&r);
+      assert_int_equal(D, cell == CELL_LSTM ? 10 : 5);
+      for (int i = 0; i < s.n; i++) {
+        int L = split_len(&s, i);
+        float *states = malloc((size_t)(L + 1) * D * sizeof *states), probs[3];
+        rnn_states(&r, split_seq(&s, i), L, states);
+        for (int k = 0; k < D; k++) assert_true(states[k] == 0.0f);   /* initial state */
+        int cls = rnn_output(&r, states + (size_t)L * D, probs);
+        assert_int_equal(cls, rnn_classify(&r, split_seq(&s, i), L));
+        assert_float_equal(probs[0] + probs[1] + probs[2], 1.0, 1e-5);
+        int32_t e = i;
+        double loss = rnn_batch_loss(&r, w, &s, &e, 1, NULL, NULL);
+        assert_float_equal(loss, -log(probs[s.label[i]]), 1e-4);
+        /* stepping by hand gives the same rows */
+        float *next = malloc((size_t)D * sizeof *next);
+        for (int t = 0; t < L; t++) {
+          rnn_step(&r, states + (size_t)t * D, split_seq(&s, i)[t], next);
+          for (int k = 0; k < D; k++) assert_true(next[k] == states[(size_t)(t + 1) * D + k]);
+        }
+        free(next);
+        free(states);
+      }
+      rnn_work_free(w);
+      free_split(&s);
+      rnn_free(&r);
+    }
+}
+
+static char *tmp_path(const char *tag)
+{
+  char *p = xasprintf("/tmp/test_rnn_%ld_%s.rnfm", (long)getpid(), tag);
+  return p;
+}
+
+static void test_save_load(void **st)
+{
+  (void)st;
+  for (int cell = CELL_ELMAN; cell <= CELL_LSTM; cell++) {
+    Rnn r, q;
+    random_model(&r, (CellKind)cell, 5, cell == CELL_GRU ? 4 : 0, 6, 3, 3);
+    char *path = tmp_path("rt");
+    assert_int_equal(rnn_save(&r, path), RNF_EXIT_OK);
+    assert_int_equal(rnn_load(&q, path), RNF_EXIT_OK);
+    assert_int_equal(q.cell, r.cell);
+    assert_int_equal(q.nsym, 5);
+    assert_int_equal(q.embed, r.embed);
+    assert_int_equal(q.hidden, 6);
+    assert_int_equal(q.nclass, 3);
+    assert_int_equal(q.nparams, r.nparams);
+    assert_memory_equal(q.params, r.params, r.nparams * sizeof(float));
+    assert_true((q.bh != NULL) == (cell == CELL_GRU));
+    assert_true(q.Wo == q.params + (r.Wo - r.params));
+    int32_t seq[4] = { 1, 4, 0, 2 };
+    assert_int_equal(rnn_classify(&q, seq, 4), rnn_classify(&r, seq, 4));
+    unlink(path);
+    free(path);
+    rnn_free(&q);
+    rnn_free(&r);
+  }
+}
+
+static unsigned char *slurp(const char *path, size_t *n)
+{
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  unsigned char *b = malloc(1 << 16);
+  *n = fread(b, 1, 1 << 16, f);
+  fclose(f);
+  return b;
+}
+
+static void spit(const char *path, const unsigned char *b, size_t n)
+{
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(b, 1, n, f), n);
+  fclose(f);
+}
+
+static void test_load_rejects_damage(void **st)
+{
+  (void)st;
+  Rnn r, q;
+  random_model(&r, CELL_GRU, 2, 0, 4, 2, 5);
+  char *path = tmp_path("good"), *bad = tmp_path("bad");
+  assert_int_equal(rnn_save(&r, path), RNF_EXIT_OK);
+  size_t n;
+  unsigned char *b = slurp(path, &n);
+  assert_int_equal(n, 48 + 4 * r.nparams + 8);
+  assert_memory_equal(b, "RNFSACM\0", 8);
+
+  /* each damaged copy must be refused with RNF_EXIT_IO and leave q empty */
+  struct { size_t at; unsigned char x; size_t len; } cases[] = {
+    { 60, 0x01, 0 },          /* a flipped bit in the parameters: checksum */
+    { n - 1, 0x80, 0 },       /* a flipped bit in the checksum */
+    { 0, 'X', 0 },            /* magic */
+    { 8, 0x02, 0 },           /* version 3 */
+    { 13, 0xff, 0 },          /* byte-order mark */
+    { 31, 0x40, 0 },          /* hidden ~ 1e9: absurd, refused before allocating */
+    { 16, 0x07, 0 },          /* no such cell */
+    { 40, 0x01, 0 },          /* nparams disagrees with the sizes */
+    { 0, 0, n - 9 },          /* truncated checksum */
+    { 0, 0, 100 },            /* truncated parameters */
+    { 0, 0, 20 },             /* truncated header */
+    { 0, 0, 0 },              /* empty file */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    unsigned char *c = malloc(n + 1);
+    memcpy(c, b, n);
+    size_t len = cases[i].len ? cases[i].len : n;
+    if (cases[i].x) c[cases[i].at] ^= cases[i].x;
+    if (i == sizeof cases / sizeof *cases - 1) len = 0;
+    spit(bad, c, len);
+    memset(&q, 0x55, sizeof q);
+    assert_int_equal(rnn_load(&q, bad), RNF_EXIT_IO);
+    assert_null(q.params);
+    free(c);
+  }
+  /* trailing garbage */
+  unsigned char *c = malloc(n + 1);
+  memcpy(c, b, n);
+  c[n] = 0;
+  spit(bad, c, n + 1);
+  assert_int_equal(rnn_load(&q, bad), RNF_EXIT_IO);
+  free(c);
+  /* missing file */
+  unlink(bad);
+  assert_int_equal(rnn_load(&q, bad), RNF_EXIT_IO);
+  /* and the intact file still loads */
+  assert_int_equal(rnn_load(&q, path), RNF_EXIT_OK);
+  rnn_free(&q);
+  unlink(path);
+  free(b); free(path); free(bad);
+  rnn_free(&r);
+}
+
+int main(void)
+{
+  rnf_verbosity = -1;
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_grad_elman),
+    cmocka_unit_test(test_grad_mgu),
+    cmocka_unit_test(test_grad_gru),
+    cmocka_unit_test(test_grad_lstm),
+    cmocka_unit_test(test_single_matches_batch),
+    cmocka_unit_test(test_save_load),
+    cmocka_unit_test(test_load_rejects_damage),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
