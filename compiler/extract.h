@@ -33,6 +33,8 @@ typedef struct Eval {
 
 /* Returns RNF_EXIT_OK or an exit code; *out is a new automaton (caller frees). */
 int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out, Eval *ev);
+/* Fills EV's measurements on the test split (k and states_raw are kept);
+** EV must be zeroed or come from an earlier call (its cex is replaced). */
 void extract_evaluate(const Rnn *r, const Fsa *f, const Dataset *d, Eval *ev);
 void eval_free(Eval *ev);
 

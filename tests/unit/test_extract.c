@@ -1,0 +1,298 @@
+/*
+** test_extract.c -- automaton extraction (compiler/extract.c) from a
+** hand-built Elman network that computes the parity of 1s exactly.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "extract.h"
+
+/* An Elman cell (tanh, saturated by gain A) with 4 units, one per (parity
+** before the last symbol q, last symbol was '1' y): unit 2q+y is +1 when
+** active, the others -1; the zero initial state reads as "even".
+**   P(h) = c.h - 1/2 with c = (-1/2, 1/2, 1/2, -1/2): > 0 iff parity odd
+**   unit (q,y) fires iff (q ? P : -P) + (y ? X : -X) - 1 > 0,
+**   X = +1 on '1', -1 on '0' (and on symbol 2, if present: it acts as '0').
+** Output class 1 ("accept") iff the parity is even: logit1 = -P. */
+static void parity_rnn(Rnn *r, int nsym)
+{
+  const float A = 10.0f, c[4] = { -0.5f, 0.5f, 0.5f, -0.5f };
+  rnn_alloc(r, CELL_ELMAN, nsym, 0, 4, 2);
+  for (int j = 0; j < 4; j++) {
+    float sq = (j / 2) ? 1.0f : -1.0f, sy = (j % 2) ? 1.0f : -1.0f;
+    for (int i = 0; i < 4; i++) r->Wh[j * 4 + i] = A * sq * c[i];
+    r->b[j] = A * (sq * -0.5f - 1.0f);
+    for (int x = 0; x < nsym; x++) r->Wx[j * nsym + x] = A * sy * (x == 1 ? 1.0f : -1.0f);
+  }
+  for (int i = 0; i < 4; i++) { r->Wo[0 * 4 + i] = 0; r->Wo[1 * 4 + i] = -c[i]; }
+  r->bo[0] = 0; r->bo[1] = 0.5f;
+}
+
+static int even_ones(const int32_t *s, int n)
+{
+  int p = 0;
+  for (int i = 0; i < n; i++) p ^= s[i] == 1;
+  return !p;
+}
+
+/* N random strings over SYMS symbols (lengths 0..MAXLEN), labelled by parity. */
+static void make_split(Split *sp, Rng *r, int n, int syms, int maxlen)
+{
+  memset(sp, 0, sizeof *sp);
+  sp->n = n;
+  sp->off = xmalloc(((size_t)n + 1) * sizeof *sp->off);
+  sp->label = xmalloc((size_t)(n ? n : 1) * sizeof *sp->label);
+  sp->tok = xmalloc((size_t)(n ? n : 1) * (size_t)maxlen * sizeof *sp->tok + sizeof *sp->tok);
+  size_t o = 0;
+  for (int i = 0; i < n; i++) {
+    sp->off[i] = o;
+    int len = (int)rng_below(r, (uint64_t)maxlen + 1);
+    for (int t = 0; t < len; t++) sp->tok[o + t] = (int32_t)rng_below(r, (uint64_t)syms);
+    sp->label[i] = even_ones(sp->tok + o, len);
+    o += (size_t)len;
+  }
+  sp->off[n] = o;
+}
+
+static void split_free(Split *sp) { free(sp->off); free(sp->label); free(sp->tok); }
+
+/* Parity over NSYM symbols (only '1' toggles); label 1 = even. */
+static Fsa *parity_target(int nsym)
+{
+  Fsa *f = fsa_new(2, nsym, 2, 0);
+  for (int x = 0; x < nsym; x++) {
+    f->next[0 * nsym + x] = x == 1 ? 1 : 0;
+    f->next[1 * nsym + x] = x == 1 ? 0 : 1;
+  }
+  f->label[0] = 1;
+  fsa_symclasses(f);
+  return f;
+}
+
+typedef struct Fix { Rnn rnn; Dataset d; } Fix;
+
+/* TRAIN_SYMS < NSYM leaves the last symbols out of the training split. */
+static Fix *fixture(int nsym, int train_syms)
+{
+  Fix *x = xcalloc(1, sizeof *x);
+  parity_rnn(&x->rnn, nsym);
+  x->d.tok.nsym = nsym;
+  x->d.nclass = 2;
+  Rng r;
+  rng_seed(&r, 2024);
+  make_split(&x->d.train, &r, 300, train_syms, 12);
+  make_split(&x->d.valid, &r, 100, nsym, 12);
+  make_split(&x->d.test, &r, 200, nsym, 14);
+  x->d.target = parity_target(nsym);
+  return x;
+}
+
+static void fixture_free(Fix *x)
+{
+  rnn_free(&x->rnn);
+  split_free(&x->d.train); split_free(&x->d.valid); split_free(&x->d.test);
+  fsa_free(x->d.target);
+  free(x);
+}
+
+static SpecExtract spec(int k)
+{
+  SpecExtract s = {
+    .method = EXTRACT_KMEANS, .k = k, .kmax = 32, .restarts = 3, .iterations = 100,
+    .fidelity = 1.0, .minimize = true, .label = LABEL_CENTROID, .use_valid = false,
+    .max_states = 0, .seed = 7,
+  };
+  return s;
+}
+
+static void test_network_is_parity(void **state)
+{
+  (void)state;
+  Fix *x = fixture(2, 2);
+  assert_true(rnn_accuracy(&x->rnn, &x->d.test) == 1.0);
+  fixture_free(x);
+}
+
+static void test_k4_exact(void **state)
+{
+  (void)state;
+  Fix *x = fixture(2, 2);
+  SpecExtract s = spec(4);
+  Fsa *f = NULL;
+  Eval ev;
+  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  assert_int_equal(fsa_validate(f), 0);
+  assert_int_equal(ev.k, 4);
+  assert_int_equal(ev.states_raw, 5);
+  assert_int_equal(ev.states_min, 2);
+  assert_int_equal(f->nstates, 2);
+  assert_int_equal(ev.equivalent, 1);
+  assert_null(ev.cex);
+  assert_true(ev.fidelity == 1.0 && ev.fsa_acc == 1.0 && ev.net_acc == 1.0);
+  /* Evidence: every transition of the minimized machine was observed and
+  ** unanimous; the sizes add up to all states walked (plus the starts). */
+  uint64_t steps = x->d.train.off[x->d.train.n], sizes = 0;
+  for (int q = 0; q < 2; q++) sizes += f->size[q];
+  assert_int_equal(sizes, steps + (uint64_t)x->d.train.n);
+  for (int c = 0; c < 4; c++) {
+    assert_int_equal(f->filled[c], 0);
+    assert_true(f->conf[c] == 1.0f);
+    assert_int_equal(f->count[c], f->total[c]);
+  }
+
+  /* Deterministic: a second run gives the same arrays. */
+  Fsa *g = NULL;
+  Eval ev2;
+  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &g, &ev2), RNF_EXIT_OK);
+  assert_memory_equal(f->next, g->next, 4 * sizeof(int32_t));
+  assert_memory_equal(f->count, g->count, 4 * sizeof(uint32_t));
+  assert_memory_equal(f->size, g->size, 2 * sizeof(uint32_t));
+  fsa_free(f); fsa_free(g); eval_free(&ev); eval_free(&ev2);
+  fixture_free(x);
+}
+
+static void test_unminimized_and_variants(void **state)
+{
+  (void)state;
+  Fix *x = fixture(2, 2);
+  SpecExtract s = spec(4);
+  s.minimize = false;
+  Fsa *f = NULL;
+  Eval ev;
+  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  assert_int_equal(f->nstates, 5);
+  assert_int_equal(f->start, 4);
+  assert_int_equal(ev.equivalent, 1);
+  fsa_free(f); eval_free(&ev);
+
+  /* Majority labels, clustering validation states, a subsample of 40. */
+  s = spec(4);
+  s.label = LABEL_MAJORITY;
+  s.use_valid = true;
+  s.max_states = 40;
+  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  assert_int_equal(ev.equivalent, 1);
+  assert_int_equal(f->nstates, 2);
+  fsa_free(f); eval_free(&ev);
+
+  /* X-means finds enough clusters by itself. */
+  s = spec(0);
+  s.method = EXTRACT_XMEANS;
+  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  assert_true(ev.k >= 4);
+  assert_int_equal(ev.equivalent, 1);
+  fsa_free(f); eval_free(&ev);
+  fixture_free(x);
+}
+
+/* Too few clusters: the automaton is wrong, and the evaluation says so with
+** a shortest input on which it and the target disagree. */
+static void test_counterexample(void **state)
+{
+  (void)state;
+  Fix *x = fixture(2, 2);
+  SpecExtract s = spec(1);
+  Fsa *f = NULL;
+  Eval ev;
+  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  assert_int_equal(ev.k, 1);
+  assert_int_equal(ev.equivalent, 0);
+  assert_non_null(ev.cex);
+  assert_int_not_equal(fsa_classify(f, ev.cex, ev.cexlen), fsa_classify(x->d.target, ev.cex, ev.cexlen));
+  assert_true(ev.fidelity < 1.0);
+  fsa_free(f); eval_free(&ev);
+  fixture_free(x);
+}
+
+/* Auto k: the first k of the sweep whose validation fidelity reaches the
+** target; a lower target stops earlier (or at the same k). */
+static void test_auto_k(void **state)
+{
+  (void)state;
+  Fix *x = fixture(2, 2);
+  SpecExtract s = spec(0);
+  Fsa *f = NULL;
+  Eval ev;
+  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  assert_int_equal(ev.equivalent, 1);
+  int kfull = ev.k;
+  assert_true(kfull == 2 || kfull == 3 || kfull == 4 || kfull == 6 || kfull == 8);
+  fsa_free(f); eval_free(&ev);
+  s.fidelity = 0.5;
+  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  assert_true(ev.k <= kfull);
+  fsa_free(f); eval_free(&ev);
+  fixture_free(x);
+}
+
+/* Symbol 2 never occurs in training: its transitions are filled by
+** stepping the network from each centroid (it acts as '0'), so the
+** automaton is still exact, and 0 and 2 share a symbol class. */
+static void test_fill_unseen_symbol(void **state)
+{
+  (void)state;
+  Fix *x = fixture(3, 2);
+  SpecExtract s = spec(4);
+  Fsa *f = NULL;
+  Eval ev;
+  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  assert_int_equal(ev.equivalent, 1);
+  assert_int_equal(f->nstates, 2);
+  for (int q = 0; q < 2; q++) {
+    assert_int_equal(f->filled[q * 3 + 2], 1);
+    assert_int_equal(f->count[q * 3 + 2], 0);
+    assert_true(f->conf[q * 3 + 2] == 0.0f);
+    assert_int_equal(f->filled[q * 3 + 0], 0);
+  }
+  assert_int_equal(f->nsymclass, 2);
+  assert_int_equal(f->symclass[0], f->symclass[2]);
+  assert_int_not_equal(f->symclass[0], f->symclass[1]);
+  assert_int_equal(ev.nsymclass, 2);
+  fsa_free(f); eval_free(&ev);
+  fixture_free(x);
+}
+
+/* Nothing to cluster but the initial state (empty training split): the
+** result is still a complete automaton, every transition filled. */
+static void test_empty_split(void **state)
+{
+  (void)state;
+  Fix *x = fixture(2, 2);
+  split_free(&x->d.train);
+  Rng r;
+  rng_seed(&r, 1);
+  make_split(&x->d.train, &r, 0, 2, 12);
+  SpecExtract s = spec(4);
+  s.minimize = false;
+  Fsa *f = NULL;
+  Eval ev;
+  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  assert_int_equal(fsa_validate(f), 0);
+  assert_int_equal(ev.k, 1);
+  assert_int_equal(f->nstates, 2);
+  for (int c = 0; c < 4; c++) assert_int_equal(f->filled[c], 1);
+  assert_int_equal(ev.equivalent, 0);
+  fsa_free(f); eval_free(&ev);
+  fixture_free(x);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_network_is_parity),
+    cmocka_unit_test(test_k4_exact),
+    cmocka_unit_test(test_unminimized_and_variants),
+    cmocka_unit_test(test_counterexample),
+    cmocka_unit_test(test_auto_k),
+    cmocka_unit_test(test_fill_unseen_symbol),
+    cmocka_unit_test(test_empty_split),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
