@@ -52,8 +52,9 @@ int emit_c(const EmitInput *in, FILE *c, FILE *h, const char *header_name);
 ** (RNF_EXIT_USAGE). */
 typedef enum { LLVM_IR, LLVM_BC, LLVM_OBJ } LlvmKind;
 int emit_llvm(const EmitInput *in, FILE *out, LlvmKind kind, const char *triple, int opt_level);
-/* Check TRIPLE (NULL = host) names a target this LLVM can emit for, so the
-** driver can fail before training: 0, or RNF_EXIT_USAGE after reporting. */
-int emit_llvm_check_target(const char *triple);
+/* Check TRIPLE (NULL = host) names a target this LLVM can write KIND for,
+** so the driver can fail before training: 0, or RNF_EXIT_USAGE after
+** reporting (an unknown target lists the available ones). */
+int emit_llvm_check_target(const char *triple, LlvmKind kind);
 
 #endif

@@ -1,0 +1,628 @@
+/*
+** test_emit_llvm.c -- the LLVM back end: objects linked into C and run.
+**
+** Hand-built automata (Tomita 4 over "01" without catch-all, a byte-level
+** machine, a 300-state machine whose state needs 16 bits) are emitted as
+** host objects in both styles at several -O levels, linked by the system cc
+** with a driver that includes the header the C back end writes (so the
+** LLVM object must match its ABI), and run on every short string plus
+** random bytes fed in random chunks: labels must equal fsa_classify (-1 for
+** bytes outside the alphabet).  The same driver linked with emit_c's code
+** must print identical output, and running both side by side, the state
+** objects must hold identical bytes after every call (same ABI).  .ll and .bc must parse back and verify;
+** output is byte-identical across runs; cross targets give objects of the
+** right format; an unknown target is a usage error that writes nothing.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/IRReader.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "common.h"
+#include "emit.h"
+#include "fsa.h"
+#include "out.h"
+
+static char tmpdir[64];
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+  char cmd[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(cmd, sizeof cmd, fmt, ap);
+  va_end(ap);
+  int rc = system(cmd);
+  if (rc != 0) fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
+  return rc;
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  const char *t = getenv("TMPDIR");
+  snprintf(tmpdir, sizeof tmpdir, "%s/test_emit_llvm.XXXXXX", t && *t && strlen(t) < 30 ? t : "/tmp");
+  return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  if (getenv("TEST_EMIT_LLVM_KEEP")) { fprintf(stderr, "kept %s\n", tmpdir); return 0; }
+  return run("rm -rf '%s'", tmpdir);
+}
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+typedef struct Case {
+  Fsa *f;
+  Tokenizer tok;
+  char **names;
+  int nclass;
+} Case;
+
+static void case_free(Case *k)
+{
+  fsa_free(k->f);
+  for (int c = 0; c < k->nclass; c++) free(k->names[c]);
+  free(k->names);
+  if (k->tok.sym_names) {
+    for (int a = 0; a < k->tok.nsym; a++) free(k->tok.sym_names[a]);
+    free(k->tok.sym_names);
+  }
+}
+
+static void bytes_tok(Tokenizer *t)
+{
+  memset(t, 0, sizeof *t);
+  t->kind = TOKS_BYTES;
+  t->nsym = 256;
+  t->unk = -1;
+  for (int b = 0; b < 256; b++) t->bytemap[b] = (int16_t)b;
+}
+
+/* Tomita 4: strings over {0,1} without "000".  State = trailing zeros, 3 = dead.
+** No catch-all: any other byte is an error (label -1). */
+static void tomita4(Case *k)
+{
+  k->f = fsa_new(4, 2, 2, 0);
+  int nx[4][2] = { {1, 0}, {2, 0}, {3, 0}, {3, 3} };
+  for (int s = 0; s < 4; s++) {
+    k->f->next[s * 2] = nx[s][0];
+    k->f->next[s * 2 + 1] = nx[s][1];
+    k->f->label[s] = s < 3;
+  }
+  fsa_symclasses(k->f);
+  Tokenizer *t = &k->tok;
+  memset(t, 0, sizeof *t);
+  t->kind = TOKS_ALPHABET;
+  t->nsym = 2;
+  t->unk = -1;
+  for (int b = 0; b < 256; b++) t->bytemap[b] = -1;
+  t->bytemap['0'] = 0;
+  t->bytemap['1'] = 1;
+  t->sym_names = xcalloc(2, sizeof *t->sym_names);
+  t->sym_names[0] = xstrdup("0");
+  t->sym_names[1] = xstrdup("1");
+  k->nclass = 2;
+  k->names = xcalloc(2, sizeof *k->names);
+  k->names[0] = xstrdup("reject");
+  k->names[1] = xstrdup("accept");
+}
+
+/* A random byte-level machine: 256 symbols in 5 groups, 7 states, 3 classes
+** (one name with quotes, a backslash and a non-ASCII byte). */
+static void bytes_machine(Case *k, uint64_t seed)
+{
+  Rng r;
+  rng_seed(&r, seed);
+  int ns = 7, groups = 5, grp[256], nx[7][5];
+  k->f = fsa_new(ns, 256, 3, 0);
+  for (int a = 0; a < 256; a++) grp[a] = (int)rng_below(&r, (uint64_t)groups);
+  for (int s = 0; s < ns; s++)
+    for (int g = 0; g < groups; g++) nx[s][g] = (int)rng_below(&r, (uint64_t)ns);
+  for (int s = 0; s < ns; s++) {
+    for (int a = 0; a < 256; a++) k->f->next[s * 256 + a] = nx[s][grp[a]];
+    k->f->label[s] = s % 3;
+  }
+  k->f->start = 2;
+  fsa_symclasses(k->f);
+  bytes_tok(&k->tok);
+  k->nclass = 3;
+  k->names = xcalloc(3, sizeof *k->names);
+  k->names[0] = xstrdup("low");
+  k->names[1] = xstrdup("m\"i\\d\xc3\xa9");
+  k->names[2] = xstrdup("high");
+}
+
+/* A counter mod 300 that each byte advances by 1 + byte % MOD: 300 states,
+** MOD input classes; label = multiple of 7.  MOD 5: 16-bit state field; MOD
+** 256: the table style's row offsets (299 * 256) need 32 bits. */
+static void sum_machine(Case *k, int mod)
+{
+  int ns = 300;
+  k->f = fsa_new(ns, 256, 2, 0);
+  for (int s = 0; s < ns; s++) {
+    for (int a = 0; a < 256; a++) k->f->next[s * 256 + a] = (s + 1 + a % mod) % ns;
+    k->f->label[s] = s % 7 == 0;
+  }
+  fsa_symclasses(k->f);
+  bytes_tok(&k->tok);
+  k->nclass = 2;
+  k->names = xcalloc(2, sizeof *k->names);
+  k->names[0] = xstrdup("other");
+  k->names[1] = xstrdup("seven");
+}
+
+static EmitInput input_of(const Case *k, const char *prefix, EmitStyle style)
+{
+  EmitInput in = { k->f, &k->tok, k->nclass, k->names, prefix, style, NULL, NULL };
+  return in;
+}
+
+static int expect(const Case *k, const unsigned char *s, size_t n)
+{
+  int32_t *seq = xmalloc((n ? n : 1) * sizeof *seq);
+  for (size_t i = 0; i < n; i++) {
+    int sym = k->tok.bytemap[s[i]] >= 0 ? k->tok.bytemap[s[i]] : k->tok.unk;
+    if (sym < 0) { free(seq); return -1; }
+    seq[i] = sym;
+  }
+  int c = fsa_classify(k->f, seq, (int)n);
+  free(seq);
+  return c;
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+static char *tpath(const char *name)
+{
+  return xasprintf("%s/%s", tmpdir, name);
+}
+
+/* Emit into tmpdir/NAME; returns emit_llvm's status. */
+static int emit_to(const EmitInput *in, const char *name, LlvmKind kind, const char *triple, int opt)
+{
+  char *p = tpath(name);
+  FILE *f = fopen(p, "wb");
+  assert_non_null(f);
+  int rc = emit_llvm(in, f, kind, triple, opt);
+  assert_int_equal(fclose(f), 0);
+  free(p);
+  return rc;
+}
+
+static char *slurp(const char *name, size_t *len)
+{
+  char *p = tpath(name);
+  char *s = read_file(p, len);
+  assert_non_null(s);
+  free(p);
+  return s;
+}
+
+static void put_u32(FILE *f, uint32_t v)
+{
+  unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+  fwrite(b, 1, 4, f);
+}
+
+/* The driver: for each case (u32 len, bytes, u32 nchunks, u32 sizes) prints
+** "<classify> <chunked label>", then the class names in hex and whether
+** out-of-range class names are null.  It includes emit_c's header. */
+static void write_driver(void)
+{
+  char *p = tpath("drv.c");
+  FILE *f = fopen(p, "w");
+  assert_non_null(f);
+  fputs(
+    "#include <stdio.h>\n#include <stdlib.h>\n#include \"cls.h\"\n"
+    "static unsigned long u32(FILE *f) { unsigned char b[4]; if (fread(b, 1, 4, f) != 4) return 0xffffffffUL;\n"
+    "  return (unsigned long)b[0] | (unsigned long)b[1] << 8 | (unsigned long)b[2] << 16 | (unsigned long)b[3] << 24; }\n"
+    "int main(int argc, char **argv) {\n"
+    "  FILE *f = fopen(argv[1], \"rb\"); unsigned long n, k, i, j, off; int c;\n"
+    "  (void)argc; if (!f) return 2;\n"
+    "  while ((n = u32(f)) != 0xffffffffUL) {\n"
+    "    unsigned char *buf = malloc(n + 1); cls_state s;\n"
+    "    if (fread(buf, 1, n, f) != n) return 3;\n"
+    "    k = u32(f); cls_init(&s); off = 0;\n"
+    "    for (i = 0; i < k; i++) { unsigned long m = u32(f); cls_feed(&s, buf + off, m); off += m; }\n"
+    "    printf(\"%d %d\\n\", cls_classify(buf, n), cls_label(&s)); free(buf);\n"
+    "  }\n"
+    "  for (c = 0; c < CLS_NUM_CLASSES; c++) { const char *q = cls_class_name(c);\n"
+    "    for (j = 0; q[j]; j++) printf(\"%02x\", (unsigned char)q[j]);\n    printf(\"\\n\"); }\n"
+    "  printf(\"%d\\n\", cls_class_name(-1) == 0 && cls_class_name(CLS_NUM_CLASSES) == 0"
+    " && cls_class_name(-2147483647 - 1) == 0);\n"
+    "  fclose(f);\n  return 0;\n}\n", f);
+  fclose(f);
+  free(p);
+}
+
+/* The ABI check: the LLVM object (prefix cls) and the C back end's code
+** (prefix ref) run side by side on every case; after init and after every
+** chunk their state objects must hold the same bytes, and the bytes after
+** the struct (a canary) must be untouched.  Prints "abi ok". */
+static void write_abi_driver(void)
+{
+  char *p = tpath("abi.c");
+  FILE *f = fopen(p, "w");
+  assert_non_null(f);
+  fputs(
+    "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include \"cls.h\"\n#include \"ref.h\"\n"
+    "static unsigned long u32(FILE *f) { unsigned char b[4]; if (fread(b, 1, 4, f) != 4) return 0xffffffffUL;\n"
+    "  return (unsigned long)b[0] | (unsigned long)b[1] << 8 | (unsigned long)b[2] << 16 | (unsigned long)b[3] << 24; }\n"
+    "struct L { cls_state s; unsigned char canary[16]; };\n"
+    "struct R { ref_state s; unsigned char canary[16]; };\n"
+    "static int same(const struct L *l, const struct R *r) {\n"
+    "  unsigned i; if (sizeof l->s != sizeof r->s || memcmp(&l->s, &r->s, sizeof l->s)) return 0;\n"
+    "  for (i = 0; i < sizeof l->canary; i++) if (l->canary[i] != 0xa5) return 0;\n  return 1; }\n"
+    "int main(int argc, char **argv) {\n"
+    "  FILE *f = fopen(argv[1], \"rb\"); unsigned long n, k, i, off, cases = 0;\n"
+    "  (void)argc; if (!f) return 2;\n"
+    "  while ((n = u32(f)) != 0xffffffffUL) {\n"
+    "    unsigned char *buf = malloc(n + 1); struct L l; struct R r;\n"
+    "    memset(&l, 0xa5, sizeof l); memset(&r, 0xa5, sizeof r);\n"
+    "    if (fread(buf, 1, n, f) != n) return 3;\n"
+    "    k = u32(f); cls_init(&l.s); ref_init(&r.s); off = 0;\n"
+    "    if (!same(&l, &r)) { printf(\"abi: init differs\\n\"); return 1; }\n"
+    "    for (i = 0; i < k; i++) { unsigned long m = u32(f);\n"
+    "      cls_feed(&l.s, buf + off, m); ref_feed(&r.s, buf + off, m); off += m;\n"
+    "      if (!same(&l, &r)) { printf(\"abi: case %lu differs after chunk %lu\\n\", cases, i); return 1; }\n"
+    "      if (cls_label(&l.s) != ref_label(&r.s)) { printf(\"abi: case %lu label\\n\", cases); return 1; } }\n"
+    "    free(buf); cases++;\n"
+    "  }\n"
+    "  printf(\"abi ok %lu\\n\", cases);\n  fclose(f);\n  return 0;\n}\n", f);
+  fclose(f);
+  free(p);
+}
+
+typedef struct Input { unsigned char *s; size_t n; } Input;
+
+/* Every string up to length MAXLEN over ALPHA, then NRAND random strings
+** (mostly over ALPHA, some arbitrary bytes). */
+static Input *make_inputs(const char *alpha, int maxlen, int nrand, uint64_t seed, int *count)
+{
+  size_t na = strlen(alpha), total = 0, pw = 1;
+  for (int l = 0; l <= maxlen; l++) { total += pw; pw *= na; }
+  Input *v = xcalloc(total + (size_t)nrand, sizeof *v);
+  size_t k = 0;
+  for (int l = 0; l <= maxlen; l++) {
+    size_t cnt = 1;
+    for (int i = 0; i < l; i++) cnt *= na;
+    for (size_t x = 0; x < cnt; x++, k++) {
+      v[k].n = (size_t)l;
+      v[k].s = xmalloc((size_t)l + 1);
+      size_t y = x;
+      for (int i = 0; i < l; i++) { v[k].s[i] = (unsigned char)alpha[y % na]; y /= na; }
+    }
+  }
+  Rng r;
+  rng_seed(&r, seed);
+  for (int j = 0; j < nrand; j++, k++) {
+    size_t n = (size_t)rng_below(&r, 80);
+    v[k].n = n;
+    v[k].s = xmalloc(n + 1);
+    int pure = rng_below(&r, 4) != 0;
+    for (size_t i = 0; i < n; i++)
+      v[k].s[i] = pure || rng_below(&r, 3) ? (unsigned char)alpha[rng_below(&r, na)] : (unsigned char)rng_below(&r, 256);
+  }
+  *count = (int)k;
+  return v;
+}
+
+static void free_inputs(Input *v, int n)
+{
+  for (int i = 0; i < n; i++) free(v[i].s);
+  free(v);
+}
+
+static void write_cases(const Input *v, int nv, uint64_t seed)
+{
+  char *p = tpath("cases.bin");
+  FILE *f = fopen(p, "wb");
+  assert_non_null(f);
+  free(p);
+  Rng r;
+  rng_seed(&r, seed);
+  for (int i = 0; i < nv; i++) {
+    put_u32(f, (uint32_t)v[i].n);
+    fwrite(v[i].s, 1, v[i].n, f);
+    uint32_t sizes[64];
+    int nc = 0;
+    size_t left = v[i].n;
+    while (left && nc < 63) {
+      size_t m = rng_below(&r, 3) == 0 ? 0 : (size_t)rng_below(&r, left + 1);   /* empty chunks too */
+      sizes[nc++] = (uint32_t)m;
+      left -= m;
+    }
+    if (left) sizes[nc++] = (uint32_t)left;
+    put_u32(f, (uint32_t)nc);
+    for (int j = 0; j < nc; j++) put_u32(f, sizes[j]);
+  }
+  fclose(f);
+}
+
+/* Link OBJ with the driver, run it on cases.bin, check every line against
+** fsa_classify and the class names; returns the output (caller frees). */
+static char *run_and_check(const Case *k, const char *obj, const Input *v, int nv)
+{
+  assert_int_equal(run("cd '%s' && cc -std=c99 -Wall -Wextra -Werror -O1 -o drv drv.c %s && ./drv cases.bin > out.txt",
+                       tmpdir, obj), 0);
+  size_t len;
+  char *out = slurp("out.txt", &len);
+  char *p = tpath("out.txt");
+  FILE *f = fopen(p, "r");
+  free(p);
+  assert_non_null(f);
+  int bad = 0;
+  for (int i = 0; i < nv; i++) {
+    int a, b;
+    assert_int_equal(fscanf(f, "%d %d", &a, &b), 2);
+    int e = expect(k, v[i].s, v[i].n);
+    if ((a != e || b != e) && bad++ < 5)
+      fprintf(stderr, "%s: input %d (len %zu): classify %d, chunked %d, expected %d\n", obj, i, v[i].n, a, b, e);
+  }
+  assert_int_equal(bad, 0);
+  for (int c = 0; c < k->nclass; c++) {
+    char hex[1024], want[1024] = "";
+    assert_int_equal(fscanf(f, "%1023s", hex), 1);
+    for (const unsigned char *q = (const unsigned char *)k->names[c]; *q; q++)
+      sprintf(want + strlen(want), "%02x", *q);
+    assert_string_equal(hex, want);
+  }
+  int nullok = 0;
+  assert_int_equal(fscanf(f, "%d", &nullok), 1);
+  assert_int_equal(nullok, 1);
+  fclose(f);
+  return out;
+}
+
+/* For each style: the C back end's header + code as the reference, then the
+** LLVM object at each of OPTS; all outputs must be identical. */
+static void check_case(const Case *k, const char *alpha, int maxlen, int nrand, uint64_t seed,
+                       const int *opts, int nopts, int nstyles)
+{
+  int nv;
+  Input *v = make_inputs(alpha, maxlen, nrand, seed, &nv);
+  write_cases(v, nv, seed + 1);
+  write_driver();
+  write_abi_driver();
+  for (int style = 0; style < nstyles; style++) {
+    EmitInput in = input_of(k, "cls", style ? STYLE_SWITCH : STYLE_TABLE);
+    char *hp = tpath("cls.h"), *cp = tpath("cls.c");
+    FILE *h = fopen(hp, "w"), *c = fopen(cp, "w");
+    assert_non_null(h);
+    assert_non_null(c);
+    assert_int_equal(emit_c(&in, c, h, "cls.h"), 0);
+    fclose(h); fclose(c);
+    free(hp); free(cp);
+    char *ref = run_and_check(k, "cls.c", v, nv);
+    EmitInput rin = input_of(k, "ref", style ? STYLE_SWITCH : STYLE_TABLE);
+    hp = tpath("ref.h"); cp = tpath("ref.c");
+    h = fopen(hp, "w"); c = fopen(cp, "w");
+    assert_non_null(h);
+    assert_non_null(c);
+    assert_int_equal(emit_c(&rin, c, h, "ref.h"), 0);
+    fclose(h); fclose(c);
+    free(hp); free(cp);
+    for (int i = 0; i < nopts; i++) {
+      assert_int_equal(emit_to(&in, "cls_llvm.o", LLVM_OBJ, NULL, opts[i]), 0);
+      char *got = run_and_check(k, "cls_llvm.o", v, nv);
+      if (strcmp(ref, got) != 0) fprintf(stderr, "style %d -O%d differs from the C back end\n", style, opts[i]);
+      assert_string_equal(ref, got);
+      free(got);
+      assert_int_equal(run("cd '%s' && cc -std=c99 -Wall -Wextra -Werror -O1 -o abi abi.c ref.c cls_llvm.o && "
+                           "./abi cases.bin | grep -q '^abi ok'", tmpdir), 0);
+    }
+    free(ref);
+  }
+  free_inputs(v, nv);
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_tomita4_objects(void **state)
+{
+  (void)state;
+  Case k;
+  tomita4(&k);
+  int opts[] = { 0, 2 };
+  check_case(&k, "01", 10, 400, 4, opts, 2, 2);
+  case_free(&k);
+}
+
+static void test_bytes_objects(void **state)
+{
+  (void)state;
+  Case k;
+  bytes_machine(&k, 77);
+  char alpha[256];
+  for (int b = 1; b < 256; b++) alpha[b - 1] = (char)b;
+  alpha[255] = 0;
+  int opts[] = { 1, 3 };
+  check_case(&k, alpha, 1, 400, 5, opts, 2, 2);
+  case_free(&k);
+}
+
+static void test_wide_state_objects(void **state)
+{
+  (void)state;
+  Case k;
+  sum_machine(&k, 5);
+  char alpha[256];
+  for (int b = 1; b < 256; b++) alpha[b - 1] = (char)b;
+  alpha[255] = 0;
+  int opts[] = { 2 };
+  check_case(&k, alpha, 1, 300, 6, opts, 1, 2);
+  case_free(&k);
+  sum_machine(&k, 256);   /* table style only: a 300 x 256 switch takes minutes to compile */
+  check_case(&k, alpha, 1, 300, 7, opts, 1, 1);
+  case_free(&k);
+}
+
+/* .ll and .bc parse back into modules that verify, at every level and style;
+** the same input gives the same bytes. */
+static void test_ir_bitcode(void **state)
+{
+  (void)state;
+  Case k;
+  tomita4(&k);
+  for (int style = 0; style < 2; style++)
+    for (int opt = 0; opt <= 3; opt++) {
+      EmitInput in = input_of(&k, "t4", style ? STYLE_SWITCH : STYLE_TABLE);
+      assert_int_equal(emit_to(&in, "a.ll", LLVM_IR, NULL, opt), 0);
+      assert_int_equal(emit_to(&in, "b.ll", LLVM_IR, NULL, opt), 0);
+      assert_int_equal(emit_to(&in, "a.bc", LLVM_BC, NULL, opt), 0);
+      assert_int_equal(emit_to(&in, "b.bc", LLVM_BC, NULL, opt), 0);
+      assert_int_equal(emit_to(&in, "a.o", LLVM_OBJ, NULL, opt), 0);
+      assert_int_equal(emit_to(&in, "b.o", LLVM_OBJ, NULL, opt), 0);
+      assert_int_equal(run("cd '%s' && cmp a.ll b.ll && cmp a.bc b.bc && cmp a.o b.o", tmpdir), 0);
+
+      LLVMContextRef ctx = LLVMContextCreate();
+      size_t len;
+      char *text = slurp("a.ll", &len);
+      assert_non_null(strstr(text, "define void @t4_feed("));
+      assert_non_null(strstr(text, "@t4_classify("));
+      LLVMMemoryBufferRef mb = LLVMCreateMemoryBufferWithMemoryRangeCopy(text, len, "a.ll");
+      LLVMModuleRef m = NULL;
+      char *msg = NULL;
+      int bad = LLVMParseIRInContext(ctx, mb, &m, &msg);   /* takes MB */
+      if (bad) fprintf(stderr, "%s\n", msg);
+      assert_int_equal(bad, 0);
+      assert_int_equal(LLVMVerifyModule(m, LLVMReturnStatusAction, &msg), 0);
+      LLVMDisposeMessage(msg);
+      assert_non_null(LLVMGetNamedFunction(m, "t4_label"));
+      LLVMDisposeModule(m);
+      free(text);
+
+      char *bc = slurp("a.bc", &len);
+      mb = LLVMCreateMemoryBufferWithMemoryRangeCopy(bc, len, "a.bc");
+      assert_int_equal(LLVMParseBitcodeInContext2(ctx, mb, &m), 0);
+      LLVMDisposeMemoryBuffer(mb);
+      assert_int_equal(LLVMVerifyModule(m, LLVMReturnStatusAction, &msg), 0);
+      LLVMDisposeMessage(msg);
+      assert_non_null(LLVMGetNamedFunction(m, "t4_class_name"));
+      LLVMDisposeModule(m);
+      free(bc);
+      LLVMContextDispose(ctx);
+    }
+  case_free(&k);
+}
+
+/* A state no input reaches (automata need not be minimal): both styles
+** still build a valid module and classify right. */
+static void test_unreachable_state(void **state)
+{
+  (void)state;
+  Case k;
+  tomita4(&k);
+  Fsa *f = fsa_new(5, 2, 2, 0);
+  memcpy(f->next, k.f->next, 8 * sizeof *f->next);
+  memcpy(f->label, k.f->label, 4 * sizeof *f->label);
+  f->next[8] = 4; f->next[9] = 0;   /* state 4: only itself leads to it */
+  f->label[4] = 1;
+  fsa_symclasses(f);
+  fsa_free(k.f);
+  k.f = f;
+  int opts[] = { 0 };
+  check_case(&k, "01", 6, 50, 9, opts, 1, 2);
+  case_free(&k);
+}
+
+/* Objects for other targets where this LLVM has them, in the right format. */
+static void test_cross_targets(void **state)
+{
+  (void)state;
+  Case k;
+  tomita4(&k);
+  static const struct { const char *triple, *magic; size_t n; } t[] = {
+    { "thumbv7em-none-eabi", "\x7f" "ELF\x01", 5 },       /* 32-bit ELF */
+    { "riscv32-unknown-elf", "\x7f" "ELF\x01", 5 },
+    { "aarch64-unknown-linux-gnu", "\x7f" "ELF\x02", 5 }, /* 64-bit ELF */
+    { "wasm32-unknown-unknown", "\0asm", 4 },
+    { "avr-unknown-unknown", "\x7f" "ELF\x01", 5 },        /* C int is 16 bits */
+  };
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+    for (int style = 0; style < 2; style++) {
+      EmitInput in = input_of(&k, "t4", style ? STYLE_SWITCH : STYLE_TABLE);
+      assert_int_equal(emit_to(&in, "x.o", LLVM_OBJ, t[i].triple, 2), 0);
+      size_t len;
+      char *o = slurp("x.o", &len);
+      assert_true(len > t[i].n);
+      assert_memory_equal(o, t[i].magic, t[i].n);
+      free(o);
+      assert_int_equal(emit_to(&in, "x.ll", LLVM_IR, t[i].triple, 2), 0);
+      char *ll = slurp("x.ll", &len);
+      char *norm = LLVMNormalizeTargetTriple(t[i].triple);    /* as clang: thumbv7em-none-unknown-eabi */
+      char *want = xasprintf("target triple = \"%s\"", norm);
+      LLVMDisposeMessage(norm);
+      assert_non_null(strstr(ll, want));
+      /* size_t and int follow the target */
+      if (!strncmp(t[i].triple, "aarch64", 7)) assert_non_null(strstr(ll, "i64 %n"));
+      else if (!strncmp(t[i].triple, "avr", 3)) {
+        assert_non_null(strstr(ll, "i16 %n"));
+        assert_non_null(strstr(ll, "signext i16 @t4_label("));
+      } else assert_non_null(strstr(ll, "i32 %n"));
+      free(want);
+      free(ll);
+    }
+  case_free(&k);
+}
+
+/* Errors: unknown target (usage, with the list), bad prefix, unsupported
+** tokens: reported, nothing written. */
+static void test_errors(void **state)
+{
+  (void)state;
+  Case k;
+  tomita4(&k);
+  EmitInput in = input_of(&k, "t4", STYLE_TABLE);
+  assert_int_equal(emit_llvm_check_target("nosucharch-unknown-none", LLVM_IR), RNF_EXIT_USAGE);
+  assert_int_equal(emit_llvm_check_target(NULL, LLVM_OBJ), 0);
+  assert_int_equal(emit_llvm_check_target("riscv32-unknown-elf", LLVM_OBJ), 0);
+  /* NVPTX has IR but no object files */
+  assert_int_equal(emit_llvm_check_target("nvptx64-nvidia-cuda", LLVM_BC), 0);
+  assert_int_equal(emit_llvm_check_target("nvptx64-nvidia-cuda", LLVM_OBJ), RNF_EXIT_USAGE);
+  assert_int_equal(emit_to(&in, "e.ll", LLVM_IR, "nvptx64-nvidia-cuda", 1), 0);
+  assert_int_equal(emit_to(&in, "e.o", LLVM_OBJ, "nosucharch-unknown-none", 2), RNF_EXIT_USAGE);
+  size_t len;
+  free(slurp("e.o", &len));
+  assert_int_equal(len, 0);
+  in.prefix = "9bad";
+  assert_int_equal(emit_to(&in, "e.o", LLVM_OBJ, NULL, 2), RNF_EXIT_SPEC);
+  in.prefix = "t4";
+  k.tok.kind = TOKS_WORDS;
+  assert_int_equal(emit_to(&in, "e.ll", LLVM_IR, NULL, 0), RNF_EXIT_SPEC);
+  free(slurp("e.ll", &len));
+  assert_int_equal(len, 0);
+  k.tok.kind = TOKS_ALPHABET;
+  case_free(&k);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_tomita4_objects),
+    cmocka_unit_test(test_bytes_objects),
+    cmocka_unit_test(test_wide_state_objects),
+    cmocka_unit_test(test_ir_bitcode),
+    cmocka_unit_test(test_unreachable_state),
+    cmocka_unit_test(test_cross_targets),
+    cmocka_unit_test(test_errors),
+  };
+  if (getenv("TEST_FILTER")) cmocka_set_test_filter(getenv("TEST_FILTER"));
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
