@@ -68,11 +68,11 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # The scanner and parser include each other's headers: generate both first.
-$(BUILD)/grammar/spec.tab.c $(BUILD)/grammar/spec.tab.h: grammar/spec.y
+$(BUILD)/grammar/spec.tab.c $(BUILD)/grammar/spec.tab.h &: grammar/spec.y
 	@mkdir -p $(dir $@)
 	bison -Wall -Werror --defines=$(BUILD)/grammar/spec.tab.h -o $(BUILD)/grammar/spec.tab.c $<
 
-$(BUILD)/grammar/spec.yy.c $(BUILD)/grammar/spec.yy.h: grammar/spec.l
+$(BUILD)/grammar/spec.yy.c $(BUILD)/grammar/spec.yy.h &: grammar/spec.l
 	@mkdir -p $(dir $@)
 	flex --header-file=$(BUILD)/grammar/spec.yy.h -o $(BUILD)/grammar/spec.yy.c $<
 
@@ -106,7 +106,7 @@ example: deps
 	$(BIN) examples/tomita/tomita4.spec -o $(BUILD)/tomita4.c
 	$(CC) -std=c99 -Wall -Wextra -Werror -O2 -I$(BUILD) -o $(BUILD)/tomita4-embed examples/embed/embed.c $(BUILD)/tomita4.c
 	@echo "--- classifying a few strings with the generated C (no \"000\" = accept):"
-	printf '0110\n1000\n\n11011011\n0100101001\n0001\n' | $(BUILD)/tomita4-embed
+	printf '0110\n1000\n\n11011011\n0100101001\n0001\n01x1\n' | $(BUILD)/tomita4-embed
 
 check: deps
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 OPT=-O1 build/san/rnnfsac unit

@@ -20,6 +20,8 @@
 #include "fsa.h"
 #include "extract.h"
 #include "emit.h"
+#include "audit.h"
+#include "verify.h"
 
 #include <cblas.h>
 #include <errno.h>
@@ -30,10 +32,10 @@
 #include <llvm/Config/llvm-config.h>
 
 /* Output kinds, chosen by the extension of -o.  ORDER OUTKIND */
-typedef enum { OUT_C, OUT_H } OutKind;
-static const struct { const char *ext; OutKind kind; const char *what; } out_kinds[] = {
-  { ".c", OUT_C, "C source and header" },
-  { ".h", OUT_H, "single-file C header" },
+typedef enum { OUT_C, OUT_H, OUT_DOT, OUT_JSON, OUT_CSV, OUT_HTML } OutKind;
+static const struct { const char *ext; OutKind kind; } out_kinds[] = {
+  { ".c", OUT_C }, { ".h", OUT_H }, { ".dot", OUT_DOT }, { ".json", OUT_JSON }, { ".csv", OUT_CSV },
+  { ".html", OUT_HTML },
 };
 #define NOUTKINDS (int)(sizeof out_kinds / sizeof out_kinds[0])
 
@@ -43,7 +45,7 @@ typedef struct Options {
   const char *spec_path;
   const char *outputs[MAX_OUTPUTS];
   int noutputs;
-  int check_only, print_spec, retrain, no_cache;
+  int check_only, print_spec, retrain, no_cache, verify;
   int threads;
   const char *cache_dir;
 } Options;
@@ -57,9 +59,13 @@ static void usage(FILE *f)
     "it and write the automaton as each OUT (kind chosen by extension).\n"
     "\n"
     "options:\n"
-    "  -o FILE           output: .c (C source + header beside it), .h (single header)\n"
+    "  -o FILE           output, by extension: .c (C source + header beside it),\n"
+    "                    .h (single header), .dot (Graphviz), .json, .csv (state table),\n"
+    "                    .html (audit report)\n"
     "  --check           validate the spec (and that its data files exist); no training\n"
     "  --print-spec      print the normalized spec with every default filled in\n"
+    "  --verify          compile the generated C with $CC and check it against the\n"
+    "                    automaton on the test set and random inputs\n"
     "  -j N              threads for matrix products (default 1; results are\n"
     "                    reproducible for a given N)\n"
     "  --retrain         train even if a cached network for this spec and data exists\n"
@@ -108,6 +114,7 @@ static int parse_args(int argc, char **argv, Options *o)
     else if (!strcmp(a, "--print-spec")) o->print_spec = 1;
     else if (!strcmp(a, "--retrain")) o->retrain = 1;
     else if (!strcmp(a, "--no-cache")) o->no_cache = 1;
+    else if (!strcmp(a, "--verify")) o->verify = 1;
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) rnf_verbosity = -1;
     else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) rnf_verbosity = 1;
     else if (!strcmp(a, "-o") || !strcmp(a, "-j") || !strcmp(a, "--cache-dir")
@@ -120,7 +127,8 @@ static int parse_args(int argc, char **argv, Options *o)
         if (!*v) return usage_error("%s", "empty output file name");
         if (o->noutputs == MAX_OUTPUTS) return usage_error("%s", "too many -o options (at most 32)");
         if (out_kind(v) < 0)
-          return usage_error("cannot tell what to write for '%s': supported extensions are .c and .h", v);
+          return usage_error("cannot tell what to write for '%s': supported extensions are "
+                             ".c, .h, .dot, .json, .csv and .html", v);
         o->outputs[o->noutputs++] = v;
       } else if (a[1] == 'j') {
         char *end;
@@ -190,6 +198,44 @@ static int mkdirs(char *path)
   return mkdir(path, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* The training log travels with a cached network as "KEY.log", one line
+** per epoch, so a report made from the cache still shows the curves. */
+static void log_save(const char *model_path, const TrainLog *log)
+{
+  char *path = xasprintf("%s.log", model_path);
+  OutFile o;
+  if (out_open(&o, path) == 0) {
+    fprintf(o.fp, "rnnfsac-trainlog 1 %d %d\n", log->n, log->best_epoch);
+    for (int i = 0; i < log->n; i++) {
+      const TrainEpoch *e = &log->epochs[i];
+      fprintf(o.fp, "%d %.9g %.9g %.9g %.9g %.9g\n", e->epoch, e->loss, e->train_acc,
+              e->valid_acc, e->seconds, e->samples_per_sec);
+    }
+    out_commit(&o);
+  }
+  free(path);
+}
+
+static void log_load(const char *model_path, TrainLog *log)
+{
+  char *path = xasprintf("%s.log", model_path);
+  FILE *f = fopen(path, "r");
+  free(path);
+  if (!f) return;
+  int n, best;
+  if (fscanf(f, "rnnfsac-trainlog 1 %d %d", &n, &best) == 2 && n > 0 && n <= 100000) {
+    log->epochs = xcalloc((size_t)n, sizeof *log->epochs);
+    for (log->n = 0; log->n < n; log->n++) {
+      TrainEpoch *e = &log->epochs[log->n];
+      if (fscanf(f, "%d %lf %lf %lf %lf %lf", &e->epoch, &e->loss, &e->train_acc,
+                 &e->valid_acc, &e->seconds, &e->samples_per_sec) != 6) break;
+    }
+    log->best_epoch = best;
+    if (log->n != n) { free(log->epochs); memset(log, 0, sizeof *log); }  /* damaged: no curve */
+  }
+  fclose(f);
+}
+
 /* Get a trained network: from the cache when allowed, else by training. */
 static int get_network(const Options *o, const Spec *s, const Dataset *d, Rnn *net, TrainLog *log)
 {
@@ -199,6 +245,7 @@ static int get_network(const Options *o, const Spec *s, const Dataset *d, Rnn *n
     struct stat st;
     if (stat(path, &st) == 0) {
       if (rnn_load(net, path) == RNF_EXIT_OK) {
+        log_load(path, log);
         if (rnf_verbosity >= 0) fprintf(stderr, "rnnfsac: using the cached network %s\n", path);
         free(path); free(dir);
         return RNF_EXIT_OK;
@@ -212,6 +259,8 @@ static int get_network(const Options *o, const Spec *s, const Dataset *d, Rnn *n
       diag(DIAG_WARNING, "cannot create the cache folder '%s': %s", dir, strerror(errno));
     else if (rnn_save(net, path) != RNF_EXIT_OK)
       diag(DIAG_WARNING, "the network was not cached");
+    else
+      log_save(path, log);
   }
   free(path); free(dir);
   return rc;
@@ -255,7 +304,7 @@ static void abort_outputs(Output *outs, int n)
   }
 }
 
-static int write_outputs(Output *outs, int n, const EmitInput *in)
+static int write_outputs(Output *outs, int n, const EmitInput *in, const ReportInput *rep)
 {
   for (int i = 0; i < n; i++) {
     Output *x = &outs[i];
@@ -263,6 +312,10 @@ static int write_outputs(Output *outs, int n, const EmitInput *in)
     switch (x->kind) {
     case OUT_C: rc = emit_c(in, x->main.fp, x->aux.fp, x->aux_name); break;
     case OUT_H: rc = emit_c(in, NULL, x->main.fp, NULL); break;
+    case OUT_DOT: rc = emit_dot(in, x->main.fp); break;
+    case OUT_JSON: rc = emit_json(in, x->main.fp); break;
+    case OUT_CSV: rc = emit_csv(in, x->main.fp); break;
+    case OUT_HTML: rc = emit_html(rep, x->main.fp); break;
     }
     if (rc != RNF_EXIT_OK) return rc;
   }
@@ -360,7 +413,9 @@ int main(int argc, char **argv)
     .fsa = fsa, .tok = &data.tok, .nclass = data.nclass, .class_names = data.class_names,
     .prefix = spec.emit.prefix, .style = spec.emit.style, .prov = &prov, .eval = &ev,
   };
-  rc = write_outputs(outs, o.noutputs, &in);
+  ReportInput rep = { .emit = &in, .data = &data, .net = &net, .log = &log };
+  if (o.verify && (rc = verify_c(&in, &data, spec.extract.seed)) != RNF_EXIT_OK) goto done;
+  rc = write_outputs(outs, o.noutputs, &in, &rep);
 
 done:
   abort_outputs(outs, o.noutputs);   /* no-op for committed outputs */

@@ -31,7 +31,7 @@ for t in "$BUILD"/tests/test_*; do
   fi
 done
 
-if $PY "$LIT" -q -s --param build="$BUILD" tests/lit >"$log/lit.out" 2>&1; then :; fi
+if $PY "$LIT" -s --param build="$BUILD" tests/lit >"$log/lit.out" 2>&1; then :; fi
 cat "$log/lit.out"
 lp=$(sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p' "$log/lit.out" | tail -n 1)
 lf=$(sed -n 's/^ *Failed *: *\([0-9]*\).*/\1/p' "$log/lit.out" | tail -n 1)

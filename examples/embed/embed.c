@@ -14,8 +14,8 @@ int main(void)
   char line[65536];
   while (fgets(line, sizeof line, stdin)) {
     size_t n = strcspn(line, "\r\n");           /* the classifier sees the text only */
-    int label = t4_classify(line, n);
-    printf("%-8s %.*s\n", t4_class_name(label), (int)n, line);
+    int label = t4_classify(line, n);          /* -1: a byte outside the alphabet */
+    printf("%-8s %.*s\n", label < 0 ? "invalid" : t4_class_name(label), (int)n, line);
   }
   return 0;
 }

@@ -34,3 +34,5 @@ config.substitutions.append(("%rnnfsac", os.path.join(bindir, "rnnfsac")))
 config.substitutions.append(("%cc_strict", cc + " -std=c99 -Wall -Wextra -Wpedantic -Wconversion -Werror"))
 config.substitutions.append(("%cc", cc + " -std=c99 -Wall -Wextra -Werror"))
 config.substitutions.append(("%root", root))
+python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+config.substitutions.append(("%python", python))

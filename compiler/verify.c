@@ -1,0 +1,241 @@
+/*
+** verify.c -- check the generated C against the in-compiler automaton.
+**
+** The driver program is generated next to the classifier; inputs travel in
+** a binary file (count, then length-prefixed byte strings) so any byte,
+** NUL and newline included, reaches the classifier unchanged.  For each
+** input the driver prints two labels: classify() on the whole buffer and
+** feed() over pseudo-random chunks, which exercises streaming.
+*/
+#include "verify.h"
+#include "common.h"
+#include "diag.h"
+#include "out.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NRANDOM 3000          /* random inputs besides the test split */
+#define MAXSHOW 5             /* disagreements printed */
+
+static const char driver_src[] =
+  "#include <stdio.h>\n#include <stdlib.h>\n#include <stdint.h>\n#include \"cls.h\"\n"
+  "static uint32_t rd(FILE *f) { unsigned char b[4]; if (fread(b, 1, 4, f) != 4) exit(2);\n"
+  "  return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }\n"
+  "int main(int argc, char **argv) {\n"
+  "  FILE *f = fopen(argv[1], \"rb\"); if (!f || argc < 2) return 2;\n"
+  "  uint32_t n = rd(f), x = 2463534242u;\n"
+  "  for (uint32_t i = 0; i < n; i++) {\n"
+  "    uint32_t len = rd(f); unsigned char *b = malloc(len + 1);\n"
+  "    if (!b || fread(b, 1, len, f) != len) return 2;\n"
+  "    int whole = PFX_classify(b, len);\n"
+  "    PFX_state s; PFX_init(&s);\n"
+  "    for (uint32_t at = 0; at < len;) {\n"
+  "      x ^= x << 13; x ^= x >> 17; x ^= x << 5;\n"
+  "      uint32_t k = 1 + x % 7; if (k > len - at) k = len - at;\n"
+  "      PFX_feed(&s, b + at, k); at += k;\n"
+  "    }\n"
+  "    printf(\"%d %d\\n\", whole, PFX_label(&s)); free(b);\n"
+  "  }\n"
+  "  return 0;\n}\n";
+
+typedef struct Inputs {
+  int n, cap;
+  char **text;
+  size_t *len;
+} Inputs;
+
+static void add(Inputs *in, const char *s, size_t n)
+{
+  if (in->n == in->cap) {
+    in->cap = in->cap ? 2 * in->cap : 256;
+    in->text = xrealloc(in->text, (size_t)in->cap * sizeof *in->text);
+    in->len = xrealloc(in->len, (size_t)in->cap * sizeof *in->len);
+  }
+  in->text[in->n] = xmalloc(n + 1);
+  memcpy(in->text[in->n], s, n);
+  in->len[in->n++] = n;
+}
+
+/* Random inputs that reach deep into the automaton: symbols of the
+** tokenizer (words and their separators, alphabet bytes) mixed with
+** arbitrary bytes. */
+static void add_random(Inputs *in, const Tokenizer *t, uint64_t seed)
+{
+  Rng r;
+  rng_seed(&r, seed ^ 0x7665726966790000ULL);
+  static const char seps[] = " \t\n.,!?'\"-";
+  char buf[512];
+  for (int i = 0; i < NRANDOM; i++) {
+    size_t n = 0, want = (size_t)rng_below(&r, 64);
+    int mode = (int)rng_below(&r, 4);          /* 0: arbitrary bytes, else symbols */
+    while (n < want) {
+      if (mode == 0 || rng_below(&r, 16) == 0) {
+        buf[n++] = (char)rng_below(&r, 256);
+      } else if (t->kind == TOKS_WORDS || t->kind == TOKS_CHARS) {
+        const char *w = t->sym_names[rng_below(&r, (uint64_t)t->nsym)];
+        size_t wl = strlen(w);
+        if (w[0] == '<' || n + wl + 1 >= sizeof buf) { buf[n++] = 'x'; continue; }  /* <unk> */
+        memcpy(buf + n, w, wl);
+        n += wl;
+        if (t->kind == TOKS_WORDS) buf[n++] = seps[rng_below(&r, sizeof seps - 1)];
+      } else {
+        int b = (int)rng_below(&r, 256);
+        for (int k = 0; k < 256 && t->bytemap[b] < 0; k++) b = (b + 1) & 255;
+        buf[n++] = (char)b;
+      }
+    }
+    add(in, buf, n);
+  }
+}
+
+static int expected(const Tokenizer *t, const Fsa *f, const char *s, size_t n)
+{
+  int32_t *syms = NULL;
+  size_t bad;
+  long k = tok_encode(t, s, n, &syms, &bad);
+  int label = k < 0 ? -1 : fsa_classify(f, syms, (int)k);
+  free(syms);
+  return label;
+}
+
+static void put32(FILE *f, uint32_t v)
+{
+  unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                         (unsigned char)(v >> 24) };
+  fwrite(b, 1, 4, f);
+}
+
+static int write_file(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  fputs(text, f);
+  return fclose(f);
+}
+
+static void show(const char *s, size_t n)
+{
+  fputc('"', stderr);
+  for (size_t i = 0; i < n && i < 60; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') fputc(c, stderr);
+    else fprintf(stderr, "\\x%02x", c);
+  }
+  fputs(n > 60 ? "\"..." : "\"", stderr);
+}
+
+int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed)
+{
+  char dir[] = "/tmp/rnnfsac-verify-XXXXXX";
+  if (!mkdtemp(dir)) {
+    diag(DIAG_ERROR, "--verify: cannot create a temporary folder: %s", strerror(errno));
+    return RNF_EXIT_IO;
+  }
+  char *cpath = xasprintf("%s/cls.c", dir), *hpath = xasprintf("%s/cls.h", dir);
+  char *dpath = xasprintf("%s/driver.c", dir), *ipath = xasprintf("%s/inputs", dir);
+  char *opath = xasprintf("%s/labels", dir), *epath = xasprintf("%s/cc.log", dir);
+  char *bin = xasprintf("%s/driver", dir);
+  int rc = RNF_EXIT_OK;
+  Inputs in = { 0 };
+
+  FILE *c = fopen(cpath, "w"), *h = fopen(hpath, "w");
+  if (!c || !h) rnf_internal(__FILE__, __LINE__, "cannot write in %s", dir);
+  rc = emit_c(em, c, h, "cls.h");
+  fclose(c);
+  fclose(h);
+  if (rc != RNF_EXIT_OK) goto done;
+
+  /* the driver, with the prefix spliced in */
+  {
+    size_t cap = sizeof driver_src * 4 + strlen(em->prefix) * 64, k = 0;
+    char *src = xmalloc(cap);
+    for (const char *p = driver_src; *p;) {
+      if (!strncmp(p, "PFX", 3)) {
+        k += (size_t)snprintf(src + k, cap - k, "%s", em->prefix);
+        p += 3;
+      } else {
+        src[k++] = *p++;
+      }
+    }
+    src[k] = '\0';
+    if (write_file(dpath, src) != 0) rnf_internal(__FILE__, __LINE__, "cannot write %s", dpath);
+    free(src);
+  }
+
+  for (int i = 0; i < d->test.n; i++) add(&in, d->test.text[i], d->test.text_len[i]);
+  add_random(&in, em->tok, seed);
+  FILE *f = fopen(ipath, "wb");
+  if (!f) rnf_internal(__FILE__, __LINE__, "cannot write %s", ipath);
+  put32(f, (uint32_t)in.n);
+  for (int i = 0; i < in.n; i++) {
+    put32(f, (uint32_t)in.len[i]);
+    fwrite(in.text[i], 1, in.len[i], f);
+  }
+  fclose(f);
+
+  const char *cc = getenv("CC");
+  if (!cc || !*cc) cc = "cc";
+  char *cmd = xasprintf("%s -std=c99 -O1 -Wall -Wextra -Werror -o '%s' '%s' '%s' >'%s' 2>&1",
+                        cc, bin, dpath, cpath, epath);
+  int st = system(cmd);
+  free(cmd);
+  if (st != 0) {
+    diag(DIAG_ERROR, "--verify: the generated C does not compile with '%s':", cc);
+    char *log = read_file(epath, NULL);
+    if (log) { fputs(log, stderr); free(log); }
+    rc = RNF_EXIT_VERIFY;
+    goto done;
+  }
+  cmd = xasprintf("'%s' '%s' >'%s'", bin, ipath, opath);
+  st = system(cmd);
+  free(cmd);
+  FILE *out = fopen(opath, "r");
+  if (st != 0 || !out) {
+    diag(DIAG_ERROR, "--verify: the compiled classifier failed to run (status %d)", st);
+    if (out) fclose(out);
+    rc = RNF_EXIT_VERIFY;
+    goto done;
+  }
+  int bad = 0;
+  for (int i = 0; i < in.n; i++) {
+    int whole, stream;
+    if (fscanf(out, "%d %d", &whole, &stream) != 2) {
+      diag(DIAG_ERROR, "--verify: the compiled classifier stopped after %d of %d inputs", i, in.n);
+      bad++;
+      break;
+    }
+    int want = expected(em->tok, em->fsa, in.text[i], in.len[i]);
+    if (whole != want || stream != want) {
+      if (bad < MAXSHOW) {
+        fprintf(stderr, "rnnfsac: error: --verify: on ");
+        show(in.text[i], in.len[i]);
+        fprintf(stderr, " the automaton says %d, the generated C says %d (streamed: %d)\n",
+                want, whole, stream);
+      }
+      bad++;
+    }
+  }
+  fclose(out);
+  if (bad) {
+    diag(DIAG_ERROR, "--verify: %d of %d inputs disagree", bad, in.n);
+    rc = RNF_EXIT_VERIFY;
+  } else if (rnf_verbosity >= 0) {
+    fprintf(stderr, "rnnfsac: verified the generated C on %d inputs (%d test, %d random), "
+                    "whole and streamed\n", in.n, d->test.n, in.n - d->test.n);
+  }
+
+done:
+  for (int i = 0; i < in.n; i++) free(in.text[i]);
+  free(in.text);
+  free(in.len);
+  const char *files[] = { cpath, hpath, dpath, ipath, opath, epath, bin };
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) unlink(files[i]);
+  rmdir(dir);
+  free(cpath); free(hpath); free(dpath); free(ipath); free(opath); free(epath); free(bin);
+  return rc;
+}

@@ -1,0 +1,21 @@
+/*
+** verify.h -- --verify: compile the generated C and check it against the
+** compiler's own automaton.
+**
+** Contract: verify_c emits the classifier (as emit_c would) into a private
+** temporary folder, compiles it with $CC (default cc) under
+** -std=c99 -Wall -Wextra -Werror together with a small driver, runs it on
+** every test-split text and on SEED-determined random byte strings, each
+** classified whole and fed in random chunks, and compares every label with
+** what tok_encode + fsa_classify give in the compiler (-1 where the text
+** cannot be tokenized).  The folder is removed afterwards.  Returns
+** RNF_EXIT_OK, or RNF_EXIT_VERIFY after reporting the first disagreements.
+*/
+#ifndef RNF_VERIFY_H
+#define RNF_VERIFY_H
+
+#include "emit.h"
+
+int verify_c(const EmitInput *in, const Dataset *d, uint64_t seed);
+
+#endif
