@@ -31,7 +31,9 @@ for t in "$BUILD"/tests/test_*; do
   fi
 done
 
-if $PY "$LIT" -s --param build="$BUILD" tests/lit >"$log/lit.out" 2>&1; then :; fi
+suites="tests/lit"
+[ -f tests/bad-input/lit.cfg.py ] && suites="$suites tests/bad-input"
+if $PY "$LIT" -s --param build="$BUILD" $suites >"$log/lit.out" 2>&1; then :; fi
 cat "$log/lit.out"
 lp=$(sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p' "$log/lit.out" | tail -n 1)
 lf=$(sed -n 's/^ *Failed *: *\([0-9]*\).*/\1/p' "$log/lit.out" | tail -n 1)
