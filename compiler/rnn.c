@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- layout --------------------------------------------------------- */
 
@@ -588,6 +589,12 @@ int rnn_load(Rnn *r, const char *path)
   size_t np = layout(&shape, off);
   if (get64(hdr + 40) != (uint64_t)np)
     return load_error(f, path, "model file parameter count does not match its sizes");
+  /* the file's size must match before anything that large is allocated */
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+      (uint64_t)st.st_size != HEADER_BYTES + 4 * (uint64_t)np + 8)
+    return load_error(f, path, (uint64_t)st.st_size < HEADER_BYTES + 4 * (uint64_t)np + 8
+                                   ? "model file truncated" : "model file has trailing bytes");
   uint64_t h = hash_bytes(HASH_INIT, hdr, sizeof hdr);
   rnn_alloc(r, shape.cell, shape.nsym, shape.embed, shape.hidden, shape.nclass);
   unsigned char buf[4096];

@@ -373,7 +373,7 @@ int rnn_train(const SpecRnn *s, const Dataset *d, Rnn *out, TrainLog *log)
   const float lr = (float)s->learning_rate, l2 = (float)s->l2;
 
   for (int ep = 1; ep <= s->epochs; ep++) {
-    double t0 = now(), tot = 0.0;
+    double t0 = now(), tot = 0.0, shown = t0;
     long ok = 0;
     rng_shuffle(&rng, perm, (size_t)ntr);
     for (int c = 0; c < ntr; c += BUCKET * B) {
@@ -412,7 +412,8 @@ int rnn_train(const SpecRnn *s, const Dataset *d, Rnn *out, TrainLog *log)
       } else {
         for (size_t k = 0; k < P; k++) r->params[k] -= lr * grad[k];
       }
-      if (tty && (bi % 16 == 0 || bi == nbatch - 1)) {
+      if (tty && now() - shown > 0.1) {            /* at most 10 redraws a second */
+        shown = now();
         int fill = (int)(30.0 * (bi + 1) / nbatch);
         fprintf(stderr, "\repoch %d/%d [%.*s%*s] %3d%%", ep, s->epochs, fill,
                 "==============================", 30 - fill, "", 100 * (bi + 1) / nbatch);

@@ -226,6 +226,23 @@ static void test_load_rejects_damage(void **st)
     assert_null(q.params);
     free(c);
   }
+  /* huge but self-consistent sizes: refused by the length check, before
+  ** allocating ~256 GB (ASan would abort on the attempt) */
+  {
+    unsigned char *c = malloc(n);
+    memcpy(c, b, n);
+    uint64_t nsym = 1u << 24, embed = 4096, H = 4, GH = 12;
+    uint64_t np = nsym * embed + GH * embed + GH * H + GH + H + 2 * H + 2;
+    for (int i = 0; i < 4; i++) {
+      c[20 + i] = (unsigned char)(nsym >> (8 * i));
+      c[24 + i] = (unsigned char)(embed >> (8 * i));
+    }
+    for (int i = 0; i < 8; i++) c[40 + i] = (unsigned char)(np >> (8 * i));
+    spit(bad, c, n);
+    assert_int_equal(rnn_load(&q, bad), RNF_EXIT_IO);
+    assert_null(q.params);
+    free(c);
+  }
   /* trailing garbage */
   unsigned char *c = malloc(n + 1);
   memcpy(c, b, n);
