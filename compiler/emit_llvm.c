@@ -640,7 +640,9 @@ int emit_llvm(const EmitInput *in, FILE *out, LlvmKind kind, const char *triple,
   g.pl = &pl;
   g.ctx = LLVMContextCreate();
   const char *src = in->prov && in->prov->spec_file ? in->prov->spec_file : in->prefix;
-  g.mod = LLVMModuleCreateWithNameInContext(src, g.ctx);
+  /* The .ll printer writes the module ID into a comment unescaped: use the
+  ** prefix (an identifier); source_filename is printed escaped. */
+  g.mod = LLVMModuleCreateWithNameInContext(in->prefix, g.ctx);
   LLVMSetSourceFileName(g.mod, src, strlen(src));
   LLVMSetTarget(g.mod, tr);
   LLVMSetModuleDataLayout(g.mod, td);

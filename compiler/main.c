@@ -32,10 +32,10 @@
 #include <llvm/Config/llvm-config.h>
 
 /* Output kinds, chosen by the extension of -o.  ORDER OUTKIND */
-typedef enum { OUT_C, OUT_H, OUT_DOT, OUT_JSON, OUT_CSV, OUT_HTML } OutKind;
+typedef enum { OUT_C, OUT_H, OUT_DOT, OUT_JSON, OUT_CSV, OUT_HTML, OUT_LL, OUT_BC, OUT_O } OutKind;
 static const struct { const char *ext; OutKind kind; } out_kinds[] = {
   { ".c", OUT_C }, { ".h", OUT_H }, { ".dot", OUT_DOT }, { ".json", OUT_JSON }, { ".csv", OUT_CSV },
-  { ".html", OUT_HTML },
+  { ".html", OUT_HTML }, { ".ll", OUT_LL }, { ".bc", OUT_BC }, { ".o", OUT_O },
 };
 #define NOUTKINDS (int)(sizeof out_kinds / sizeof out_kinds[0])
 
@@ -48,6 +48,8 @@ typedef struct Options {
   int check_only, print_spec, retrain, no_cache, verify;
   int threads;
   const char *cache_dir;
+  const char *target;       /* --target TRIPLE for .ll/.bc/.o; NULL = host */
+  int opt_level;            /* -O0..-O3 for .ll/.bc/.o (default 2) */
 } Options;
 
 static void usage(FILE *f)
@@ -61,7 +63,11 @@ static void usage(FILE *f)
     "options:\n"
     "  -o FILE           output, by extension: .c (C source + header beside it),\n"
     "                    .h (single header), .dot (Graphviz), .json, .csv (state table),\n"
-    "                    .html (audit report)\n"
+    "                    .html (audit report), .ll (LLVM IR), .bc (LLVM bitcode),\n"
+    "                    .o (object file)\n"
+    "  --target TRIPLE   target of .ll/.bc/.o outputs (default: this machine), e.g.\n"
+    "                    thumbv7em-none-eabi, riscv32-unknown-elf, wasm32-unknown-unknown\n"
+    "  -O0 .. -O3        LLVM optimization level of .ll/.bc/.o outputs (default -O2)\n"
     "  --check           validate the spec (and that its data files exist); no training\n"
     "  --print-spec      print the normalized spec with every default filled in\n"
     "  --verify          compile the generated C with $CC and check it against the\n"
@@ -103,6 +109,7 @@ static int parse_args(int argc, char **argv, Options *o)
 {
   memset(o, 0, sizeof *o);
   o->threads = 1;
+  o->opt_level = 2;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return RNF_EXIT_OK; }
@@ -115,6 +122,12 @@ static int parse_args(int argc, char **argv, Options *o)
     else if (!strcmp(a, "--retrain")) o->retrain = 1;
     else if (!strcmp(a, "--no-cache")) o->no_cache = 1;
     else if (!strcmp(a, "--verify")) o->verify = 1;
+    else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) o->opt_level = a[2] - '0';
+    else if (!strncmp(a, "--target=", 9)) o->target = a + 9;
+    else if (!strcmp(a, "--target")) {
+      if (i + 1 >= argc) return usage_error("option '%s' needs an argument", a);
+      o->target = argv[++i];
+    }
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) rnf_verbosity = -1;
     else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) rnf_verbosity = 1;
     else if (!strcmp(a, "-o") || !strcmp(a, "-j") || !strcmp(a, "--cache-dir")
@@ -128,7 +141,7 @@ static int parse_args(int argc, char **argv, Options *o)
         if (o->noutputs == MAX_OUTPUTS) return usage_error("%s", "too many -o options (at most 32)");
         if (out_kind(v) < 0)
           return usage_error("cannot tell what to write for '%s': supported extensions are "
-                             ".c, .h, .dot, .json, .csv and .html", v);
+                             ".c, .h, .dot, .json, .csv, .html, .ll, .bc and .o", v);
         o->outputs[o->noutputs++] = v;
       } else if (a[1] == 'j') {
         char *end;
@@ -304,7 +317,7 @@ static void abort_outputs(Output *outs, int n)
   }
 }
 
-static int write_outputs(Output *outs, int n, const EmitInput *in, const ReportInput *rep)
+static int write_outputs(Output *outs, int n, const EmitInput *in, const ReportInput *rep, const Options *o)
 {
   for (int i = 0; i < n; i++) {
     Output *x = &outs[i];
@@ -316,6 +329,9 @@ static int write_outputs(Output *outs, int n, const EmitInput *in, const ReportI
     case OUT_JSON: rc = emit_json(in, x->main.fp); break;
     case OUT_CSV: rc = emit_csv(in, x->main.fp); break;
     case OUT_HTML: rc = emit_html(rep, x->main.fp); break;
+    case OUT_LL: rc = emit_llvm(in, x->main.fp, LLVM_IR, o->target, o->opt_level); break;
+    case OUT_BC: rc = emit_llvm(in, x->main.fp, LLVM_BC, o->target, o->opt_level); break;
+    case OUT_O: rc = emit_llvm(in, x->main.fp, LLVM_OBJ, o->target, o->opt_level); break;
     }
     if (rc != RNF_EXIT_OK) return rc;
   }
@@ -395,6 +411,12 @@ int main(int argc, char **argv)
   Eval ev;
   memset(&ev, 0, sizeof ev);
 
+  for (int i = 0; i < o.noutputs; i++) {
+    int k = out_kind(o.outputs[i]);
+    if (k != OUT_LL && k != OUT_BC && k != OUT_O) continue;
+    rc = emit_llvm_check_target(o.target, k == OUT_LL ? LLVM_IR : k == OUT_BC ? LLVM_BC : LLVM_OBJ);
+    if (rc != RNF_EXIT_OK) goto done;
+  }
   if (open_outputs(&o, outs) != 0) { rc = RNF_EXIT_IO; goto done; }
   if ((rc = data_load(&spec, &data)) != RNF_EXIT_OK) goto done;
   if ((rc = get_network(&o, &spec, &data, &net, &log)) != RNF_EXIT_OK) goto done;
@@ -415,7 +437,7 @@ int main(int argc, char **argv)
   };
   ReportInput rep = { .emit = &in, .data = &data, .net = &net, .log = &log };
   if (o.verify && (rc = verify_c(&in, &data, spec.extract.seed)) != RNF_EXIT_OK) goto done;
-  rc = write_outputs(outs, o.noutputs, &in, &rep);
+  rc = write_outputs(outs, o.noutputs, &in, &rep, &o);
 
 done:
   abort_outputs(outs, o.noutputs);   /* no-op for committed outputs */

@@ -522,6 +522,49 @@ static void test_ir_bitcode(void **state)
   case_free(&k);
 }
 
+/* Bytes from the data and the command line (class names, model and spec
+** file names) cannot break the .ll text: it parses back, verifies and keeps
+** the names' bytes. */
+static void test_hostile_names(void **state)
+{
+  (void)state;
+  Case k;
+  tomita4(&k);
+  free(k.names[0]);
+  free(k.names[1]);
+  k.names[0] = xstrdup("re\"ject\n; }\x01\xff");
+  k.names[1] = xstrdup("!0 = '\\'");
+  Provenance pv = { "0.1.0", "mo\"del\n!x", "a\nb'.spec\"", 42, 1, 2, 3, "gru", 8 };
+  EmitInput in = input_of(&k, "t4", STYLE_SWITCH);
+  in.prov = &pv;
+  assert_int_equal(emit_to(&in, "h.ll", LLVM_IR, NULL, 0), 0);
+  size_t len;
+  char *text = slurp("h.ll", &len);
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMMemoryBufferRef mb = LLVMCreateMemoryBufferWithMemoryRangeCopy(text, len, "h.ll");
+  LLVMModuleRef m = NULL;
+  char *msg = NULL;
+  int bad = LLVMParseIRInContext(ctx, mb, &m, &msg);
+  if (bad) fprintf(stderr, "%s\n", msg);
+  assert_int_equal(bad, 0);
+  assert_int_equal(LLVMVerifyModule(m, LLVMReturnStatusAction, &msg), 0);
+  LLVMDisposeMessage(msg);
+  size_t n;
+  const char *sf = LLVMGetSourceFileName(m, &n);
+  assert_int_equal(n, strlen(pv.spec_file));
+  assert_memory_equal(sf, pv.spec_file, n);
+  LLVMValueRef g = LLVMGetNamedGlobal(m, "t4_str.0");
+  assert_non_null(g);
+  size_t slen;
+  const char *str = LLVMGetAsString(LLVMGetInitializer(g), &slen);
+  assert_int_equal(slen, strlen(k.names[0]) + 1);
+  assert_memory_equal(str, k.names[0], slen);
+  LLVMDisposeModule(m);
+  LLVMContextDispose(ctx);
+  free(text);
+  case_free(&k);
+}
+
 /* A state no input reaches (automata need not be minimal): both styles
 ** still build a valid module and classify right. */
 static void test_unreachable_state(void **state)
@@ -620,6 +663,7 @@ int main(void)
     cmocka_unit_test(test_wide_state_objects),
     cmocka_unit_test(test_ir_bitcode),
     cmocka_unit_test(test_unreachable_state),
+    cmocka_unit_test(test_hostile_names),
     cmocka_unit_test(test_cross_targets),
     cmocka_unit_test(test_errors),
   };

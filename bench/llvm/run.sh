@@ -1,0 +1,46 @@
+#!/bin/sh
+# bench/llvm/run.sh -- throughput of the LLVM back end's object against the
+# C back end's code compiled with clang -O2, from the same automaton
+# (examples/tomita/tomita4.spec), per style, on Tomita 4 strings and on
+# random bits.  Uses bench/cgen/bench.c (median GB/s of 9 runs on 32 MiB).
+#
+# usage: sh bench/llvm/run.sh [BUILD]     (needs BUILD/rnnfsac and clang)
+# Prints each variant, then the LLVM/C speed ratio per style and input
+# (target: >= 0.90).
+set -e
+BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RNF=$ROOT/$BUILD/rnnfsac
+[ -x "$RNF" ] || { echo "run.sh: build $RNF first (make BUILD=$BUILD)" >&2; exit 1; }
+command -v clang >/dev/null 2>&1 || { echo "run.sh: clang not found" >&2; exit 1; }
+OUT=$ROOT/$BUILD/bench-llvm
+mkdir -p "$OUT"
+cd "$OUT"
+
+for style in table switch; do
+  p=t4$(echo $style | cut -c1)          # t4t, t4s
+  sed -e "s/^\( *\)emit .*/\1emit { style $style; prefix $p; }/" \
+      "$ROOT/examples/tomita/tomita4.spec" > $p.spec
+  "$RNF" -q --cache-dir "$OUT/cache" $p.spec -o $p.c -o ${p}_llvm.o -O2
+  clang -std=c99 -O2 -c $p.c -o ${p}_c.o
+done
+
+{
+  for mode in t4 bits; do
+    echo "## tomita4, input $mode"
+    for p in t4t t4s; do
+      for impl in c llvm; do
+        clang -std=c99 -O2 -DCLASSIFY=${p}_classify -o bench-$p-$impl "$ROOT/bench/cgen/bench.c" ${p}_$impl.o
+        ./bench-$p-$impl "$p-$mode-$impl" $mode
+      done
+    done
+  done
+} | tee results.txt
+
+# Labels must agree within an input; then LLVM / C per style and input.
+awk '/^##/ { g++; next } { if ((g in lab) && lab[g] != $3) { print "LABEL MISMATCH: " $1; bad = 1 } lab[g] = $3 }
+     END { exit bad }' results.txt
+echo "## LLVM object speed / C (clang -O2) speed"
+awk '/^##/ { next }
+     { n = split($1, a, "-"); key = a[1] "-" a[2]; v[key, a[3]] = $4; keys[key] = 1 }
+     END { for (k in keys) printf "%-10s %5.2fx\n", k, v[k, "llvm"] / v[k, "c"] }' results.txt | sort
