@@ -2,18 +2,23 @@
 ** emit_llvm.c -- the LLVM back end: an Fsa plus its tokenizer as LLVM IR,
 ** bitcode or an object file, built with the LLVM-C API.
 **
-** Same ABI and semantics as the C back end (emit_c.c, docs/generated-api.md)
-** so the header emit_c writes declares this object's functions too:
-**   %<p>_state = type { iN }            N = 8/16/32 as emit_c's state field
+** It prints the same lowered automaton as the C back end (emit_plan.h),
+** so ABI and semantics match emit_c.c (docs/generated-api.md) and the
+** header emit_c writes declares this object's functions too:
+**   %<p>_state = type { [decoder or lexer,] iN }   the fields of emit_c's struct
 **   void <p>_init(state*)   void <p>_feed(state*, const void*, size_t)
 **   int <p>_label(const state*)   int <p>_classify(const void*, size_t)
 **   const char *<p>_class_name(int)
-** Input is read through one 256-entry byte -> input class table that folds
-** the tokenizer's byte map into the automaton's symbol classes; bytes the
-** tokenizer rejects lead to a sticky error state labelled -1.  Two styles:
-**   table   constant next[state][class] table, one loop
+** Byte-level tokens read input through one 256-entry byte -> input class
+** table; bytes the tokenizer rejects lead to a sticky error state labelled
+** -1.  Two styles:
+**   table   constant flat next table of row offsets, one loop of K-byte
+**           steps (emit_plan.h) and a one-byte tail
 **   switch  one block per state, an LLVM switch on the input class (the
 **           automaton becomes the control flow; the error state exits early)
+** chars and words run emit_c's per-byte code built as IR: the runtime's
+** UTF-8 decoder and a binary search of the code points, or the lexer DFA;
+** the automaton's step is an internal function (table load or switch).
 **
 ** Everything target-dependent (size_t, int, data layout, relocation model)
 ** comes from a target machine built for the triple with its default CPU and
@@ -22,6 +27,7 @@
 ** driver's FILE* from memory buffers, so the driver's atomic output works.
 */
 #include "emit.h"
+#include "emit_plan.h"
 #include "common.h"
 #include "cgen.h"
 #include "diag.h"
@@ -38,22 +44,6 @@
 #include <llvm-c/Transforms/PassBuilder.h>
 #include <llvm/Config/llvm-config.h>
 
-/* What both styles need, computed once: the same construction as emit_c's
-** plan, so both back ends give every input the same label. */
-typedef struct Plan {
-  const EmitInput *in;
-  const Fsa *f;
-  int nstates;              /* automaton states */
-  int err;                  /* sticky error state (== nstates) or -1 */
-  int nrows;                /* nstates + (err >= 0) */
-  int ncls;                 /* input classes, including the error class */
-  int errcls;               /* -1 or ncls - 1 */
-  int32_t byteclass[256];   /* byte -> input class */
-  uint32_t *next;           /* [nrows * ncls] */
-  int32_t *label;           /* [nrows]; -1 for the error state */
-  uint32_t mul;             /* table style: a state is kept as its row offset state * ncls (as emit_c) */
-} Plan;
-
 /* Builder state for one module. */
 typedef struct Gen {
   const Plan *pl;
@@ -63,7 +53,16 @@ typedef struct Gen {
   LLVMTypeRef i8, i32, intty, sizety, ptr8, st_t, cls_t, lab_t, statety, stateptr;
   LLVMValueRef tab_class, tab_next, tab_label, tab_names;
   LLVMTypeRef tab_class_t, tab_next_t, tab_label_t, tab_names_t;
+  /* chars and words (token level) */
+  LLVMTypeRef lx_t;                     /* words: the state's lex field */
+  unsigned stfield;                     /* index of the state field in the struct */
+  struct Tab { LLVMValueRef gv; LLVMTypeRef arr, elt; } cp, cpcls, byte, lexbase, lexnext, lexcheck,
+    wordend, tok;
+  LLVMValueRef step_fn, cpclass_fn;     /* internal helpers */
+  LLVMTypeRef step_ty, cpclass_ty;
 } Gen;
+
+typedef struct Tab Tab;
 
 static int llvm_ready;
 
@@ -87,81 +86,11 @@ static void llvm_init(void)
 
 /* ---- the plan ------------------------------------------------------------ */
 
-static const char *tokens_name(TokensKind k)
+/* The shared lowering (emit_plan.c), so this back end and emit_c give every
+** input the same label and the same state bytes. */
+static int build_plan(const EmitInput *in, Plan *pl)
 {
-  switch (k) {
-  case TOKS_ALPHABET: return "alphabet";
-  case TOKS_BYTES: return "bytes";
-  case TOKS_CHARS: return "chars";
-  case TOKS_WORDS: return "words";
-  }
-  return "?";
-}
-
-static int plan_build(const EmitInput *in, Plan *pl)
-{
-  memset(pl, 0, sizeof *pl);
-  const Fsa *f = in->fsa;
-  const Tokenizer *t = in->tok;
-  pl->in = in; pl->f = f;
-  if (!cgen_is_ident(in->prefix)) {
-    diag(DIAG_ERROR, "emit prefix '%s' is not a C identifier", in->prefix ? in->prefix : "");
-    return RNF_EXIT_SPEC;
-  }
-  if (fsa_validate(f) != 0 || f->nsym != t->nsym || in->nclass != f->nclass || !f->symclass)
-    rnf_internal(__FILE__, __LINE__, "emit_llvm: automaton does not match its tokenizer or classes");
-  if (t->kind != TOKS_ALPHABET && t->kind != TOKS_BYTES) {
-    diag(DIAG_ERROR, "the LLVM back end does not support '%s' tokens yet", tokens_name(t->kind));
-    return RNF_EXIT_SPEC;
-  }
-  pl->nstates = f->nstates;
-
-  /* A symbol class's column is that of its first member. */
-  int *rep = xmalloc((size_t)f->nsymclass * sizeof *rep);
-  for (int c = 0; c < f->nsymclass; c++) rep[c] = -1;
-  for (int a = 0; a < f->nsym; a++) if (rep[f->symclass[a]] < 0) rep[f->symclass[a]] = a;
-  for (int s = 0; s < f->nstates; s++)
-    for (int a = 0; a < f->nsym; a++)
-      if (f->next[(size_t)s * (size_t)f->nsym + (size_t)a]
-          != f->next[(size_t)s * (size_t)f->nsym + (size_t)rep[f->symclass[a]]])
-        rnf_internal(__FILE__, __LINE__, "emit_llvm: symbol %d differs from its class", a);
-
-  int bad = 0;
-  for (int b = 0; b < 256; b++) {
-    int sym = t->bytemap[b] >= 0 ? t->bytemap[b] : t->unk;
-    if (sym >= f->nsym) rnf_internal(__FILE__, __LINE__, "emit_llvm: byte %d maps to symbol %d", b, sym);
-    pl->byteclass[b] = sym >= 0 ? f->symclass[sym] : -1;
-    bad |= sym < 0;
-  }
-  pl->ncls = f->nsymclass + bad;
-  pl->errcls = bad ? f->nsymclass : -1;
-  pl->err = bad ? f->nstates : -1;
-  pl->nrows = f->nstates + bad;
-  for (int b = 0; b < 256; b++) if (pl->byteclass[b] < 0) pl->byteclass[b] = pl->errcls;
-
-  pl->next = xmalloc((size_t)pl->nrows * (size_t)pl->ncls * sizeof *pl->next);
-  for (int s = 0; s < pl->nrows; s++)
-    for (int c = 0; c < pl->ncls; c++) {
-      uint32_t to;
-      if (s == pl->err || c == pl->errcls) to = (uint32_t)pl->err;
-      else to = (uint32_t)f->next[(size_t)s * (size_t)f->nsym + (size_t)rep[c]];
-      pl->next[(size_t)s * (size_t)pl->ncls + (size_t)c] = to;
-    }
-  free(rep);
-  pl->label = xmalloc((size_t)pl->nrows * sizeof *pl->label);
-  for (int s = 0; s < pl->nrows; s++) pl->label[s] = s == pl->err ? -1 : f->label[s];
-  /* As emit_c: the table style keeps the state as its row offset in a flat
-  ** next[] (values premultiplied), so the loop-carried path is one add and
-  ** one load; the state field's width follows from the largest offset. */
-  pl->mul = in->style == STYLE_TABLE ? (uint32_t)pl->ncls : 1;
-  for (size_t i = 0; i < (size_t)pl->nrows * (size_t)pl->ncls; i++) pl->next[i] *= pl->mul;
-  return 0;
-}
-
-static void plan_free(Plan *pl)
-{
-  free(pl->next);
-  free(pl->label);
+  return plan_build(in, pl, "emit_llvm");
 }
 
 /* ---- targets ------------------------------------------------------------- */
@@ -279,6 +208,42 @@ static LLVMValueRef add_global(Gen *g, LLVMTypeRef ty, const char *name, LLVMVal
   return gv;
 }
 
+/* An internal constant table <p>_<NAME> of V[N] as ELT. */
+static Tab add_table(Gen *g, const char *name, LLVMTypeRef elt, const uint32_t *v, size_t n)
+{
+  Tab t;
+  char *nm = xasprintf("%s_%s", g->pl->p, name);
+  t.elt = elt;
+  LLVMValueRef init = const_table(elt, v, n, &t.arr);
+  t.gv = add_global(g, t.arr, nm, init, LLVMInternalLinkage);
+  free(nm);
+  return t;
+}
+
+/* chars and words: the tables emit_c prints (docs/generated-api.md). */
+static void token_tables(Gen *g)
+{
+  const Plan *pl = g->pl;
+  uint32_t v[256];
+  if (pl->in->style == STYLE_TABLE) {
+    Tab t = add_table(g, "tab_next", g->st_t, pl->next, (size_t)pl->nrows * (size_t)pl->ncls);
+    g->tab_next = t.gv;
+    g->tab_next_t = t.arr;
+  }
+  if (pl->t->kind == TOKS_CHARS) {
+    g->cp = add_table(g, "tab_cp", g->i32, pl->cp, (size_t)pl->ncp);
+    g->cpcls = add_table(g, "tab_cpclass", uint_type(g, (uint32_t)(pl->ncls - 1)), pl->cpcls, (size_t)pl->ncp);
+    return;
+  }
+  for (int b = 0; b < 256; b++) v[b] = (uint32_t)pl->bcls[b];
+  g->byte = add_table(g, "tab_byte", uint_type(g, (uint32_t)(pl->nw + pl->nnw - 1)), v, 256);
+  g->lexbase = add_table(g, "tab_lexbase", uint_type(g, pl->maxbase), pl->lxbase, (size_t)pl->nlx);
+  g->lexnext = add_table(g, "tab_lexnext", g->lx_t, pl->lxnxt, pl->ncomb);
+  g->lexcheck = add_table(g, "tab_lexcheck", uint_type(g, (uint32_t)pl->nlx), pl->lxchk, pl->ncomb);
+  g->wordend = add_table(g, "tab_wordend", uint_type(g, (uint32_t)pl->ncls), pl->lxend, (size_t)pl->nlx);
+  g->tok = add_table(g, "tab_tok", uint_type(g, (uint32_t)pl->ncls), pl->tokcls, (size_t)pl->nnw);
+}
+
 static void build_tables(Gen *g)
 {
   const Plan *pl = g->pl;
@@ -287,17 +252,21 @@ static void build_tables(Gen *g)
   char *nm;
   uint32_t v[256];
 
-  for (int b = 0; b < 256; b++) v[b] = (uint32_t)pl->byteclass[b];
-  nm = xasprintf("%s_tab_class", p);
-  g->tab_class = add_global(g, LLVMArrayType(g->cls_t, 256), nm,
-                            const_table(g->cls_t, v, 256, &g->tab_class_t), LLVMInternalLinkage);
-  free(nm);
+  if (!plan_bytelevel(pl)) {
+    token_tables(g);
+  } else {
+    for (int b = 0; b < 256; b++) v[b] = (uint32_t)pl->byteclass[b];
+    nm = xasprintf("%s_tab_class", p);
+    g->tab_class = add_global(g, LLVMArrayType(g->cls_t, 256), nm,
+                              const_table(g->cls_t, v, 256, &g->tab_class_t), LLVMInternalLinkage);
+    free(nm);
+  }
 
-  if (pl->in->style == STYLE_TABLE) {
+  if (pl->in->style == STYLE_TABLE && plan_bytelevel(pl)) {
     /* flat [nrows * ncls]: row offset + input class -> row offset */
     nm = xasprintf("%s_tab_next", p);
-    g->tab_next = add_global(g, LLVMArrayType(g->st_t, (unsigned)(pl->nrows * pl->ncls)), nm,
-                             const_table(g->st_t, pl->next, (size_t)pl->nrows * (size_t)pl->ncls, &g->tab_next_t),
+    g->tab_next = add_global(g, LLVMArrayType(g->st_t, (unsigned)((size_t)pl->nrows * pl->stride)), nm,
+                             const_table(g->st_t, pl->flat, (size_t)pl->nrows * pl->stride, &g->tab_next_t),
                              LLVMInternalLinkage);
     free(nm);
   }
@@ -373,29 +342,76 @@ static LLVMValueRef load_class(Gen *g, LLVMValueRef buf, LLVMValueRef i)
   return to_i32(g, LLVMBuildLoad2(g->b, g->cls_t, cp, "cls.t"), "cls");
 }
 
-/* Table style: st = next[st + class[buf[i]]] for i < n (st a row offset).
-** ST0 is i32; returns the final state (i32) with the builder at the end of
-** the exit block. */
-static LLVMValueRef run_table(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMValueRef buf, LLVMValueRef n)
+/* flat[IDX] as i32 (IDX i32). */
+static LLVMValueRef load_next(Gen *g, LLVMValueRef idx32)
 {
+  LLVMValueRef idx[2] = { LLVMConstInt(g->sizety, 0, 0), to_size(g, idx32, "cellx") };
+  LLVMValueRef np = LLVMBuildInBoundsGEP2(g->b, g->tab_next_t, g->tab_next, idx, 2, "nextp");
+  return to_i32(g, LLVMBuildLoad2(g->b, g->st_t, np, "next"), "st.next");
+}
+
+/* One K-byte step at offset I: st = flat[st + the classes of buf[i ..
+** i+K-1] as a base-ncls number] (emit_plan.h). */
+static LLVMValueRef k_step(Gen *g, LLVMValueRef st, LLVMValueRef buf, LLVMValueRef i)
+{
+  uint32_t w = g->pl->single;
+  LLVMValueRef sum = NULL;
+  for (int j = 0; j < g->pl->step; j++) {
+    LLVMValueRef ij = j ? LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, (unsigned long long)j, 0), "ij") : i;
+    LLVMValueRef c = load_class(g, buf, ij);
+    w /= (uint32_t)g->pl->ncls;
+    if (w > 1) c = LLVMBuildNUWMul(g->b, c, LLVMConstInt(g->i32, w, 0), "cw");
+    sum = sum ? LLVMBuildNUWAdd(g->b, sum, c, "kc") : c;
+  }
+  /* (next + sum)[st], as emit_c writes it: with st + sum, LLVM's reassociate
+  ** would add the classes to the loaded st one by one (a longer
+  ** loop-carried path); two GEPs leave x86 one add or none */
+  LLVMValueRef idx[2] = { LLVMConstInt(g->sizety, 0, 0), to_size(g, sum, "kx") };
+  LLVMValueRef row = LLVMBuildInBoundsGEP2(g->b, g->tab_next_t, g->tab_next, idx, 2, "rowp");
+  LLVMValueRef stx = to_size(g, st, "stx");
+  LLVMValueRef np = LLVMBuildInBoundsGEP2(g->b, g->st_t, row, &stx, 1, "nextp");
+  return to_i32(g, LLVMBuildLoad2(g->b, g->st_t, np, "next"), "st.next");
+}
+
+/* One byte at offset I: st = flat[st + single + class[b[i]]]. */
+static LLVMValueRef single_step(Gen *g, LLVMValueRef st, LLVMValueRef buf, LLVMValueRef i)
+{
+  LLVMValueRef cell = LLVMBuildNUWAdd(g->b, st, load_class(g, buf, i), "cell");
+  if (g->pl->single) cell = LLVMBuildNUWAdd(g->b, cell, LLVMConstInt(g->i32, g->pl->single, 0), "cell1");
+  return load_next(g, cell);
+}
+
+/* A loop "for (i = FROM; i != TO; i += STEP) st = body(st, i)" from the
+** current block; with KSTEPS the body is two K-byte steps (STEP 2K), else
+** one byte (STEP 1).  Returns the final st with the builder in the exit
+** block. */
+static LLVMValueRef run_loop(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMValueRef buf,
+                             LLVMValueRef from, LLVMValueRef to, int ksteps, const char *name)
+{
+  char nm[32];
   LLVMBasicBlockRef entry = LLVMGetInsertBlock(g->b);
-  LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(g->ctx, fn, "loop");
-  LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(g->ctx, fn, "done");
-  LLVMValueRef zero = LLVMConstInt(g->sizety, 0, 0);
-  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, n, zero, "empty"), done, loop);
+  LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(g->ctx, fn, name);
+  snprintf(nm, sizeof nm, "%s.done", name);
+  LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(g->ctx, fn, nm);
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, from, to, "empty"), done, loop);
 
   LLVMPositionBuilderAtEnd(g->b, loop);
   LLVMValueRef i = LLVMBuildPhi(g->b, g->sizety, "i");
   LLVMValueRef st = LLVMBuildPhi(g->b, g->i32, "st");
-  LLVMValueRef cls = load_class(g, buf, i);
-  LLVMValueRef cell = LLVMBuildNUWAdd(g->b, st, cls, "cell");
-  LLVMValueRef idx[2] = { zero, to_size(g, cell, "cellx") };
-  LLVMValueRef np = LLVMBuildInBoundsGEP2(g->b, g->tab_next_t, g->tab_next, idx, 2, "nextp");
-  LLVMValueRef nx = to_i32(g, LLVMBuildLoad2(g->b, g->st_t, np, "next"), "st.next");
-  LLVMValueRef i1 = LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, 1, 0), "i.next");
-  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, i1, n, "end"), done, loop);
-  LLVMValueRef iv[2] = { zero, i1 }, sv[2] = { st0, nx };
-  LLVMBasicBlockRef ib[2] = { entry, loop };
+  LLVMValueRef nx, i1;
+  if (ksteps) {
+    unsigned long long k = (unsigned long long)g->pl->step;
+    nx = k_step(g, st, buf, i);
+    nx = k_step(g, nx, buf, LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, k, 0), "ik"));
+    i1 = LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, 2 * k, 0), "i.next");
+  } else {
+    nx = single_step(g, st, buf, i);
+    i1 = LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, 1, 0), "i.next");
+  }
+  LLVMBasicBlockRef last = LLVMGetInsertBlock(g->b);
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, i1, to, "end"), done, loop);
+  LLVMValueRef iv[2] = { from, i1 }, sv[2] = { st0, nx };
+  LLVMBasicBlockRef ib[2] = { entry, last };
   LLVMAddIncoming(i, iv, ib, 2);
   LLVMAddIncoming(st, sv, ib, 2);
 
@@ -403,6 +419,38 @@ static LLVMValueRef run_table(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMVal
   LLVMValueRef fin = LLVMBuildPhi(g->b, g->i32, "st.final");
   LLVMAddIncoming(fin, sv, ib, 2);
   return fin;
+}
+
+/* Table style (emit_plan.h): st is a row offset.  With K-byte steps,
+** blocks of 2K bytes take two steps, then one more step if K bytes are
+** left, then one byte at a time; else one byte per step.  ST0 is i32;
+** returns the final state (i32) with the builder at the end of the exit
+** block. */
+static LLVMValueRef run_table(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMValueRef buf, LLVMValueRef n)
+{
+  LLVMValueRef zero = LLVMConstInt(g->sizety, 0, 0);
+  unsigned long long k = (unsigned long long)g->pl->step;
+  if (k == 1) return run_loop(g, fn, st0, buf, zero, n, 0, "loop");
+  LLVMValueRef n2k = LLVMBuildAnd(g->b, n, LLVMConstInt(g->sizety, ~(2 * k - 1), 0), "n2k");
+  LLVMValueRef st = run_loop(g, fn, st0, buf, zero, n2k, 1, "loop");
+  /* one more K-byte step if K or more bytes are left */
+  LLVMBasicBlockRef from = LLVMGetInsertBlock(g->b);
+  LLVMBasicBlockRef more = LLVMAppendBasicBlockInContext(g->ctx, fn, "tailk");
+  LLVMBasicBlockRef rest = LLVMAppendBasicBlockInContext(g->ctx, fn, "rest");
+  LLVMValueRef bitk = LLVMBuildAnd(g->b, n, LLVMConstInt(g->sizety, k, 0), "bitk");
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, bitk, zero, "hask"), more, rest);
+  LLVMPositionBuilderAtEnd(g->b, more);
+  LLVMValueRef stk = k_step(g, st, buf, n2k);
+  LLVMBasicBlockRef moreend = LLVMGetInsertBlock(g->b);
+  LLVMBuildBr(g->b, rest);
+  LLVMPositionBuilderAtEnd(g->b, rest);
+  LLVMValueRef str = LLVMBuildPhi(g->b, g->i32, "st.rest");
+  LLVMValueRef rv[2] = { st, stk };
+  LLVMBasicBlockRef rb[2] = { from, moreend };
+  LLVMAddIncoming(str, rv, rb, 2);
+  /* the last n mod K bytes one at a time */
+  LLVMValueRef nk = LLVMBuildAnd(g->b, n, LLVMConstInt(g->sizety, ~(k - 1), 0), "nk");
+  return run_loop(g, fn, str, buf, nk, n, 0, "tail");
 }
 
 /* Incoming edges of a phi, collected while the blocks are built. */
@@ -512,7 +560,7 @@ static LLVMValueRef run(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMValueRef 
 static LLVMValueRef lookup_label(Gen *g, LLVMValueRef st)
 {
   LLVMValueRef row = to_size(g, st, "st.z");
-  if (g->pl->mul > 1) row = LLVMBuildUDiv(g->b, row, LLVMConstInt(g->sizety, g->pl->mul, 0), "row");
+  if (g->pl->stride > 1) row = LLVMBuildUDiv(g->b, row, LLVMConstInt(g->sizety, g->pl->stride, 0), "row");
   LLVMValueRef idx[2] = { LLVMConstInt(g->sizety, 0, 0), row };
   LLVMValueRef lp = LLVMBuildInBoundsGEP2(g->b, g->tab_label_t, g->tab_label, idx, 2, "labp");
   LLVMValueRef lab = LLVMBuildLoad2(g->b, g->lab_t, lp, "lab");
@@ -523,7 +571,409 @@ static LLVMValueRef lookup_label(Gen *g, LLVMValueRef st)
 
 static LLVMValueRef state_field(Gen *g, LLVMValueRef s)
 {
-  return LLVMBuildStructGEP2(g->b, g->statety, s, 0, "statep");
+  return LLVMBuildStructGEP2(g->b, g->statety, s, g->stfield, "statep");
+}
+
+/* ---- token level: chars and words ---------------------------------------
+** The same steps as emit_c's _feed/_label (docs/generated-api.md): the
+** decoder state and the automaton state live in allocas that LLVM's SROA
+** and mem2reg turn into registers from -O1 on; the automaton's step is an
+** internal function (a table load or, in the switch style, a switch per
+** state) that the inliner folds in. */
+
+static LLVMBasicBlockRef block(Gen *g, LLVMValueRef fn, const char *name)
+{
+  return LLVMAppendBasicBlockInContext(g->ctx, fn, name);
+}
+
+static LLVMValueRef ci32(Gen *g, uint32_t v)
+{
+  return LLVMConstInt(g->i32, v, 0);
+}
+
+/* TAB[IDX] as i32. */
+static LLVMValueRef tab_load(Gen *g, const Tab *t, LLVMValueRef idx, const char *name)
+{
+  LLVMValueRef ix[2] = { LLVMConstInt(g->sizety, 0, 0), to_size(g, idx, "ix") };
+  LLVMValueRef ptr = LLVMBuildInBoundsGEP2(g->b, t->arr, t->gv, ix, 2, "tp");
+  return to_i32(g, LLVMBuildLoad2(g->b, t->elt, ptr, name), name);
+}
+
+static LLVMValueRef internal_function(Gen *g, const char *suffix, LLVMTypeRef ret, LLVMTypeRef *params,
+                                      unsigned np, LLVMTypeRef *fty)
+{
+  LLVMValueRef fn = add_function(g, suffix, ret, params, np, 0);
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  LLVMSetUnnamedAddress(fn, LLVMGlobalUnnamedAddr);
+  *fty = LLVMFunctionType(ret, params, np, 0);
+  return fn;
+}
+
+/* i32 <p>_step(i32 st, i32 c): next[st][c]; an unknown state stays. */
+static void build_step(Gen *g)
+{
+  const Plan *pl = g->pl;
+  LLVMTypeRef pt[2] = { g->i32, g->i32 };
+  LLVMValueRef fn = g->step_fn = internal_function(g, "step", g->i32, pt, 2, &g->step_ty);
+  LLVMValueRef st = LLVMGetParam(fn, 0), c = LLVMGetParam(fn, 1);
+  LLVMSetValueName2(st, "st", 2);
+  LLVMSetValueName2(c, "c", 1);
+  LLVMPositionBuilderAtEnd(g->b, block(g, fn, "entry"));
+  if (pl->in->style == STYLE_TABLE) {
+    LLVMValueRef cell = LLVMBuildNUWAdd(g->b, LLVMBuildNUWMul(g->b, st, ci32(g, (uint32_t)pl->ncls), "row"), c, "cell");
+    LLVMBuildRet(g->b, load_next(g, cell));
+    return;
+  }
+  LLVMBasicBlockRef stay = block(g, fn, "unknown");
+  LLVMValueRef sw = LLVMBuildSwitch(g->b, st, stay, (unsigned)pl->nstates);
+  LLVMPositionBuilderAtEnd(g->b, stay);
+  LLVMBuildRet(g->b, st);
+  char nm[48];
+  for (int s = 0; s < pl->nstates; s++) {
+    const uint32_t *row = pl->next + (size_t)s * (size_t)pl->ncls;
+    int best = 0, bestn = 0;
+    for (int k = 0; k < pl->ncls; k++) {
+      int m = 0;
+      for (int d = 0; d < pl->ncls; d++) m += row[d] == row[k];
+      if (m > bestn) { bestn = m; best = k; }
+    }
+    snprintf(nm, sizeof nm, "s%d", s);
+    LLVMBasicBlockRef bs = block(g, fn, nm);
+    LLVMAddCase(sw, ci32(g, (uint32_t)s), bs);
+    LLVMPositionBuilderAtEnd(g->b, bs);
+    if (bestn == pl->ncls) { LLVMBuildRet(g->b, ci32(g, row[0])); continue; }
+    snprintf(nm, sizeof nm, "s%d.to%u", s, row[best]);
+    LLVMBasicBlockRef def = block(g, fn, nm);
+    LLVMValueRef csw = LLVMBuildSwitch(g->b, c, def, (unsigned)(pl->ncls - bestn));
+    LLVMPositionBuilderAtEnd(g->b, def);
+    LLVMBuildRet(g->b, ci32(g, row[best]));
+    /* one block per other target, its classes as cases */
+    for (int k = 0; k < pl->ncls; k++) {
+      if (row[k] == row[best]) continue;
+      int seen = 0;
+      for (int d = 0; d < k; d++) seen |= row[d] == row[k];
+      if (seen) continue;
+      snprintf(nm, sizeof nm, "s%d.to%u", s, row[k]);
+      LLVMBasicBlockRef to = block(g, fn, nm);
+      for (int d = k; d < pl->ncls; d++) if (row[d] == row[k]) LLVMAddCase(csw, ci32(g, (uint32_t)d), to);
+      LLVMPositionBuilderAtEnd(g->b, to);
+      LLVMBuildRet(g->b, ci32(g, row[k]));
+    }
+  }
+}
+
+/* i32 <p>_cpclass(i32 cp): rnf_cp_sym over tab_cp/tab_cpclass (binary
+** search), unk's class for any other code point. */
+static void build_cpclass(Gen *g)
+{
+  const Plan *pl = g->pl;
+  LLVMTypeRef pt[1] = { g->i32 };
+  LLVMValueRef fn = g->cpclass_fn = internal_function(g, "cpclass", g->i32, pt, 1, &g->cpclass_ty);
+  LLVMValueRef cp = LLVMGetParam(fn, 0);
+  LLVMSetValueName2(cp, "cp", 2);
+  LLVMBasicBlockRef entry = block(g, fn, "entry");
+  LLVMPositionBuilderAtEnd(g->b, entry);
+  if (pl->ncp == 0) { LLVMBuildRet(g->b, ci32(g, pl->unkcls)); return; }
+  LLVMBasicBlockRef head = block(g, fn, "head"), body = block(g, fn, "body"), up = block(g, fn, "up");
+  LLVMBasicBlockRef chk = block(g, fn, "check"), down = block(g, fn, "down");
+  LLVMBasicBlockRef hit = block(g, fn, "hit"), miss = block(g, fn, "miss");
+  LLVMBuildBr(g->b, head);
+  LLVMPositionBuilderAtEnd(g->b, head);
+  LLVMValueRef lo = LLVMBuildPhi(g->b, g->i32, "lo"), hi = LLVMBuildPhi(g->b, g->i32, "hi");
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, lo, hi, "more"), body, miss);
+  LLVMPositionBuilderAtEnd(g->b, body);
+  LLVMValueRef mid = LLVMBuildNUWAdd(g->b, lo, LLVMBuildLShr(g->b, LLVMBuildSub(g->b, hi, lo, "w"), ci32(g, 1), "half"), "mid");
+  LLVMValueRef v = tab_load(g, &g->cp, mid, "v");
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, v, cp, "less"), up, chk);
+  LLVMPositionBuilderAtEnd(g->b, up);
+  LLVMValueRef mid1 = LLVMBuildNUWAdd(g->b, mid, ci32(g, 1), "mid1");
+  LLVMBuildBr(g->b, head);
+  LLVMPositionBuilderAtEnd(g->b, chk);
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, v, cp, "more"), down, hit);
+  LLVMPositionBuilderAtEnd(g->b, down);
+  LLVMBuildBr(g->b, head);
+  LLVMPositionBuilderAtEnd(g->b, hit);
+  LLVMBuildRet(g->b, tab_load(g, &g->cpcls, mid, "cls"));
+  LLVMPositionBuilderAtEnd(g->b, miss);
+  LLVMBuildRet(g->b, ci32(g, pl->unkcls));
+  LLVMValueRef lov[3] = { ci32(g, 0), mid1, lo }, hiv[3] = { ci32(g, (uint32_t)pl->ncp), hi, mid };
+  LLVMBasicBlockRef from[3] = { entry, up, down };
+  LLVMAddIncoming(lo, lov, from, 3);
+  LLVMAddIncoming(hi, hiv, from, 3);
+}
+
+/* *STP = step(*STP, C) */
+static void step_to(Gen *g, LLVMValueRef stp, LLVMValueRef c)
+{
+  LLVMValueRef args[2] = { LLVMBuildLoad2(g->b, g->i32, stp, "st"), c };
+  LLVMBuildStore(g->b, LLVMBuildCall2(g->b, g->step_ty, g->step_fn, args, 2, "st.next"), stp);
+}
+
+/* if (E != NONE) *STP = step(*STP, E) */
+static void step_if(Gen *g, LLVMValueRef fn, LLVMValueRef stp, LLVMValueRef e)
+{
+  LLVMBasicBlockRef yes = block(g, fn, "token"), join = block(g, fn, "token.done");
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, e, ci32(g, (uint32_t)g->pl->ncls), "some"), yes, join);
+  LLVMPositionBuilderAtEnd(g->b, yes);
+  step_to(g, stp, e);
+  LLVMBuildBr(g->b, join);
+  LLVMPositionBuilderAtEnd(g->b, join);
+}
+
+/* *STP = step(*STP, cpclass(CP)) */
+static void emit_cp(Gen *g, LLVMValueRef stp, LLVMValueRef cp)
+{
+  LLVMValueRef cls = LLVMBuildCall2(g->b, g->cpclass_ty, g->cpclass_fn, &cp, 1, "cls");
+  step_to(g, stp, cls);
+}
+
+static LLVMValueRef alloca_i32(Gen *g, LLVMValueRef init, const char *name)
+{
+  LLVMValueRef a = LLVMBuildAlloca(g->b, g->i32, name);
+  LLVMBuildStore(g->b, init, a);
+  return a;
+}
+
+/* Field K (< 5) of the rnf_utf8 decoder in state S. */
+static LLVMValueRef dec_field(Gen *g, LLVMValueRef s, unsigned k)
+{
+  LLVMValueRef d = LLVMBuildStructGEP2(g->b, g->statety, s, 0, "decp");
+  return LLVMBuildStructGEP2(g->b, LLVMStructGetTypeAtIndex(g->statety, 0), d, k, "fieldp");
+}
+
+enum { D_CP, D_NEED, D_LO, D_HI, D_NBAD, D_N };   /* rnf_utf8's fields, in order */
+
+static LLVMValueRef load_i32(Gen *g, LLVMValueRef p, LLVMTypeRef ty, const char *name)
+{
+  return to_i32(g, LLVMBuildLoad2(g->b, ty, p, name), name);
+}
+
+static void store_as(Gen *g, LLVMValueRef v32, LLVMTypeRef ty, LLVMValueRef p)
+{
+  LLVMBuildStore(g->b, ty == g->i32 ? v32 : LLVMBuildTrunc(g->b, v32, ty, "narrow"), p);
+}
+
+/* One byte U (i32) through rnf_utf8_push, each code point stepping *STP;
+** D[] the decoder's field allocas.  Ends in block NEXT. */
+static void chars_byte(Gen *g, LLVMValueRef fn, LLVMValueRef *d, LLVMValueRef stp, LLVMValueRef u,
+                       LLVMBasicBlockRef next)
+{
+  LLVMBasicBlockRef cont = block(g, fn, "cont"), inr = block(g, fn, "cont.in"), acc = block(g, fn, "accept");
+  LLVMBasicBlockRef done = block(g, fn, "complete"), brk = block(g, fn, "broken"), fresh = block(g, fn, "fresh");
+  LLVMBasicBlockRef ascii = block(g, fn, "ascii"), lead = block(g, fn, "lead"), two = block(g, fn, "lead2");
+  LLVMBasicBlockRef n3 = block(g, fn, "notlead2"), three = block(g, fn, "lead3"), n4 = block(g, fn, "notlead3");
+  LLVMBasicBlockRef four = block(g, fn, "lead4"), bad = block(g, fn, "stray");
+  LLVMValueRef need = LLVMBuildLoad2(g->b, g->i32, d[D_NEED], "need");
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, need, ci32(g, 0), "insequence"), cont, fresh);
+
+  /* inside a sequence: a continuation byte in [lo, hi] */
+  LLVMPositionBuilderAtEnd(g->b, cont);
+  LLVMValueRef lo = LLVMBuildLoad2(g->b, g->i32, d[D_LO], "lo");
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, u, lo, "gelo"), inr, brk);
+  LLVMPositionBuilderAtEnd(g->b, inr);
+  LLVMValueRef hi = LLVMBuildLoad2(g->b, g->i32, d[D_HI], "hi");
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULE, u, hi, "lehi"), acc, brk);
+  LLVMPositionBuilderAtEnd(g->b, acc);
+  LLVMValueRef cp = LLVMBuildOr(g->b, LLVMBuildShl(g->b, LLVMBuildLoad2(g->b, g->i32, d[D_CP], "cp"), ci32(g, 6), "shl"),
+                                LLVMBuildAnd(g->b, u, ci32(g, 0x3F), "low6"), "cp.next");
+  LLVMBuildStore(g->b, cp, d[D_CP]);
+  LLVMBuildStore(g->b, ci32(g, 0x80), d[D_LO]);
+  LLVMBuildStore(g->b, ci32(g, 0xBF), d[D_HI]);
+  LLVMValueRef need1 = LLVMBuildSub(g->b, need, ci32(g, 1), "need.next");
+  LLVMBuildStore(g->b, need1, d[D_NEED]);
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, need1, ci32(g, 0), "last"), done, next);
+  LLVMPositionBuilderAtEnd(g->b, done);
+  emit_cp(g, stp, cp);
+  LLVMBuildBr(g->b, next);
+  /* the sequence broke: one U+FFFD, then decode the byte afresh */
+  LLVMPositionBuilderAtEnd(g->b, brk);
+  LLVMBuildStore(g->b, ci32(g, 0), d[D_NEED]);
+  LLVMBuildStore(g->b, ci32(g, 0x80), d[D_LO]);
+  LLVMBuildStore(g->b, ci32(g, 0xBF), d[D_HI]);
+  LLVMBuildStore(g->b, LLVMBuildAdd(g->b, LLVMBuildLoad2(g->b, g->i32, d[D_NBAD], "nbad"), ci32(g, 1), "nbad1"), d[D_NBAD]);
+  emit_cp(g, stp, ci32(g, 0xFFFD));
+  LLVMBuildBr(g->b, fresh);
+
+  /* a byte outside a sequence (lo/hi are 0x80/0xBF here) */
+  LLVMPositionBuilderAtEnd(g->b, fresh);
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, u, ci32(g, 0x80), "isascii"), ascii, lead);
+  LLVMPositionBuilderAtEnd(g->b, ascii);
+  emit_cp(g, stp, u);
+  LLVMBuildBr(g->b, next);
+  LLVMPositionBuilderAtEnd(g->b, lead);
+  LLVMValueRef r2 = LLVMBuildAnd(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, u, ci32(g, 0xC2), "ge"),
+                                 LLVMBuildICmp(g->b, LLVMIntULE, u, ci32(g, 0xDF), "le"), "is2");
+  LLVMBuildCondBr(g->b, r2, two, n3);
+  LLVMPositionBuilderAtEnd(g->b, two);
+  LLVMBuildStore(g->b, ci32(g, 1), d[D_NEED]);
+  LLVMBuildStore(g->b, LLVMBuildAnd(g->b, u, ci32(g, 0x1F), "bits"), d[D_CP]);
+  LLVMBuildBr(g->b, next);
+  LLVMPositionBuilderAtEnd(g->b, n3);
+  LLVMValueRef r3 = LLVMBuildAnd(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, u, ci32(g, 0xE0), "ge"),
+                                 LLVMBuildICmp(g->b, LLVMIntULE, u, ci32(g, 0xEF), "le"), "is3");
+  LLVMBuildCondBr(g->b, r3, three, n4);
+  LLVMPositionBuilderAtEnd(g->b, three);
+  LLVMBuildStore(g->b, ci32(g, 2), d[D_NEED]);
+  LLVMBuildStore(g->b, LLVMBuildAnd(g->b, u, ci32(g, 0x0F), "bits"), d[D_CP]);
+  /* no overlongs (E0: A0..BF), no surrogates (ED: 80..9F) */
+  LLVMBuildStore(g->b, LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, u, ci32(g, 0xE0), "e0"),
+                                       ci32(g, 0xA0), ci32(g, 0x80), "lo3"), d[D_LO]);
+  LLVMBuildStore(g->b, LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, u, ci32(g, 0xED), "ed"),
+                                       ci32(g, 0x9F), ci32(g, 0xBF), "hi3"), d[D_HI]);
+  LLVMBuildBr(g->b, next);
+  LLVMPositionBuilderAtEnd(g->b, n4);
+  LLVMValueRef r4 = LLVMBuildAnd(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, u, ci32(g, 0xF0), "ge"),
+                                 LLVMBuildICmp(g->b, LLVMIntULE, u, ci32(g, 0xF4), "le"), "is4");
+  LLVMBuildCondBr(g->b, r4, four, bad);
+  LLVMPositionBuilderAtEnd(g->b, four);
+  LLVMBuildStore(g->b, ci32(g, 3), d[D_NEED]);
+  LLVMBuildStore(g->b, LLVMBuildAnd(g->b, u, ci32(g, 0x07), "bits"), d[D_CP]);
+  /* no overlongs (F0: 90..BF), nothing above U+10FFFF (F4: 80..8F) */
+  LLVMBuildStore(g->b, LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, u, ci32(g, 0xF0), "f0"),
+                                       ci32(g, 0x90), ci32(g, 0x80), "lo4"), d[D_LO]);
+  LLVMBuildStore(g->b, LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, u, ci32(g, 0xF4), "f4"),
+                                       ci32(g, 0x8F), ci32(g, 0xBF), "hi4"), d[D_HI]);
+  LLVMBuildBr(g->b, next);
+  LLVMPositionBuilderAtEnd(g->b, bad);          /* 80..C1, F5..FF */
+  LLVMBuildStore(g->b, LLVMBuildAdd(g->b, LLVMBuildLoad2(g->b, g->i32, d[D_NBAD], "nbad"), ci32(g, 1), "nbad1"), d[D_NBAD]);
+  emit_cp(g, stp, ci32(g, 0xFFFD));
+  LLVMBuildBr(g->b, next);
+}
+
+/* One byte U (i32) through the words lexer (emit_c's loop body). */
+static void words_byte(Gen *g, LLVMValueRef fn, LLVMValueRef lexp, LLVMValueRef stp, LLVMValueRef u,
+                       LLVMBasicBlockRef next)
+{
+  const Plan *pl = g->pl;
+  LLVMBasicBlockRef inword = block(g, fn, "inword"), sep = block(g, fn, "separator");
+  LLVMValueRef c = tab_load(g, &g->byte, u, "c");
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, c, ci32(g, (uint32_t)pl->nw), "wordbyte"), inword, sep);
+  /* lex = lexcheck[e] == lex ? lexnext[e] : dead, e = lexbase[lex] + c */
+  LLVMPositionBuilderAtEnd(g->b, inword);
+  LLVMValueRef lex = LLVMBuildLoad2(g->b, g->i32, lexp, "lex");
+  LLVMValueRef e = LLVMBuildNUWAdd(g->b, tab_load(g, &g->lexbase, lex, "base"), c, "e");
+  LLVMValueRef ok = LLVMBuildICmp(g->b, LLVMIntEQ, tab_load(g, &g->lexcheck, e, "chk"), lex, "owned");
+  LLVMBuildStore(g->b, LLVMBuildSelect(g->b, ok, tab_load(g, &g->lexnext, e, "nx"), ci32(g, (uint32_t)pl->dlx), "lex.next"), lexp);
+  LLVMBuildBr(g->b, next);
+  /* the word before this byte ends; then the byte as a token (punctuation) */
+  LLVMPositionBuilderAtEnd(g->b, sep);
+  lex = LLVMBuildLoad2(g->b, g->i32, lexp, "lex");
+  step_if(g, fn, stp, tab_load(g, &g->wordend, lex, "end"));
+  step_if(g, fn, stp, tab_load(g, &g->tok, LLVMBuildSub(g->b, c, ci32(g, (uint32_t)pl->nw), "k"), "tok"));
+  LLVMBuildStore(g->b, ci32(g, 0), lexp);
+  LLVMBuildBr(g->b, next);
+}
+
+/* _feed's work on the state at S (in place) for token-level tokenizers;
+** the builder is in FN's entry block and ends after the final stores. */
+static void token_feed(Gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef buf, LLVMValueRef n)
+{
+  int chars = g->pl->t->kind == TOKS_CHARS;
+  LLVMValueRef fld = state_field(g, s), d[D_N] = { 0 }, dp[D_N] = { 0 }, lexp = NULL, lexf = NULL;
+  LLVMValueRef stp = alloca_i32(g, load_i32(g, fld, g->st_t, "st0"), "stp");
+  LLVMValueRef ip = LLVMBuildAlloca(g->b, g->sizety, "ip");
+  LLVMBuildStore(g->b, LLVMConstInt(g->sizety, 0, 0), ip);
+  if (chars)
+    for (unsigned k = 0; k < D_N; k++) {
+      dp[k] = dec_field(g, s, k);
+      d[k] = alloca_i32(g, LLVMBuildLoad2(g->b, g->i32, dp[k], "dec"), "decv");
+    }
+  else {
+    lexf = LLVMBuildStructGEP2(g->b, g->statety, s, 0, "lexp");
+    lexp = alloca_i32(g, load_i32(g, lexf, g->lx_t, "lex0"), "lexv");
+  }
+  LLVMBasicBlockRef head = block(g, fn, "head"), body = block(g, fn, "body");
+  LLVMBasicBlockRef latch = block(g, fn, "latch"), done = block(g, fn, "done");
+  LLVMBuildBr(g->b, head);
+  LLVMPositionBuilderAtEnd(g->b, head);
+  LLVMValueRef i = LLVMBuildLoad2(g->b, g->sizety, ip, "i");
+  LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, i, n, "end"), done, body);
+  LLVMPositionBuilderAtEnd(g->b, body);
+  LLVMValueRef bp = LLVMBuildInBoundsGEP2(g->b, g->i8, buf, &i, 1, "bp");
+  LLVMValueRef u = LLVMBuildZExt(g->b, LLVMBuildLoad2(g->b, g->i8, bp, "byte"), g->i32, "u");
+  if (chars) chars_byte(g, fn, d, stp, u, latch);
+  else words_byte(g, fn, lexp, stp, u, latch);
+  LLVMPositionBuilderAtEnd(g->b, latch);
+  LLVMBuildStore(g->b, LLVMBuildNUWAdd(g->b, LLVMBuildLoad2(g->b, g->sizety, ip, "i"),
+                                       LLVMConstInt(g->sizety, 1, 0), "i.next"), ip);
+  LLVMBuildBr(g->b, head);
+  LLVMPositionBuilderAtEnd(g->b, done);
+  if (chars)
+    for (unsigned k = 0; k < D_N; k++) LLVMBuildStore(g->b, LLVMBuildLoad2(g->b, g->i32, d[k], "dec"), dp[k]);
+  else
+    store_as(g, LLVMBuildLoad2(g->b, g->i32, lexp, "lex"), g->lx_t, lexf);
+  store_as(g, LLVMBuildLoad2(g->b, g->i32, stp, "st"), g->st_t, fld);
+}
+
+/* _label's value for the state at S: the pending word or UTF-8 sequence
+** counts as finished (on a copy: S is not changed). */
+static LLVMValueRef token_label(Gen *g, LLVMValueRef fn, LLVMValueRef s)
+{
+  LLVMValueRef stp = alloca_i32(g, load_i32(g, state_field(g, s), g->st_t, "st0"), "stp");
+  if (g->pl->t->kind == TOKS_CHARS) {
+    LLVMBasicBlockRef yes = block(g, fn, "truncated"), join = block(g, fn, "finished");
+    LLVMValueRef need = LLVMBuildLoad2(g->b, g->i32, dec_field(g, s, D_NEED), "need");
+    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, need, ci32(g, 0), "pending"), yes, join);
+    LLVMPositionBuilderAtEnd(g->b, yes);
+    emit_cp(g, stp, ci32(g, 0xFFFD));
+    LLVMBuildBr(g->b, join);
+    LLVMPositionBuilderAtEnd(g->b, join);
+  } else {
+    LLVMValueRef lex = load_i32(g, LLVMBuildStructGEP2(g->b, g->statety, s, 0, "lexp"), g->lx_t, "lex");
+    step_if(g, fn, stp, tab_load(g, &g->wordend, lex, "end"));
+  }
+  return lookup_label(g, LLVMBuildLoad2(g->b, g->i32, stp, "st"));
+}
+
+/* _init's stores into the state at S. */
+static void token_init(Gen *g, LLVMValueRef s)
+{
+  if (g->pl->t->kind == TOKS_CHARS) {
+    static const uint32_t init[D_N] = { 0, 0, 0x80, 0xBF, 0 };   /* rnf_utf8_init */
+    for (unsigned k = 0; k < D_N; k++) LLVMBuildStore(g->b, ci32(g, init[k]), dec_field(g, s, k));
+  } else {
+    LLVMBuildStore(g->b, LLVMConstInt(g->lx_t, 0, 0), LLVMBuildStructGEP2(g->b, g->statety, s, 0, "lexp"));
+  }
+  LLVMBuildStore(g->b, LLVMConstInt(g->st_t, (unsigned long long)g->pl->f->start, 0), state_field(g, s));
+}
+
+/* init/feed/label/classify for chars and words. */
+static void build_token_functions(Gen *g)
+{
+  LLVMTypeRef sp[1] = { g->stateptr }, fp[3] = { g->stateptr, g->ptr8, g->sizety };
+  LLVMTypeRef cp[2] = { g->ptr8, g->sizety };
+  LLVMValueRef fn;
+  build_step(g);
+  if (g->pl->t->kind == TOKS_CHARS) build_cpclass(g);
+
+  fn = add_function(g, "init", LLVMVoidTypeInContext(g->ctx), sp, 1, 0);
+  LLVMSetValueName2(LLVMGetParam(fn, 0), "s", 1);
+  LLVMPositionBuilderAtEnd(g->b, block(g, fn, "entry"));
+  token_init(g, LLVMGetParam(fn, 0));
+  LLVMBuildRetVoid(g->b);
+
+  fn = add_function(g, "feed", LLVMVoidTypeInContext(g->ctx), fp, 3, 0);
+  LLVMSetValueName2(LLVMGetParam(fn, 0), "s", 1);
+  LLVMSetValueName2(LLVMGetParam(fn, 1), "buf", 3);
+  LLVMSetValueName2(LLVMGetParam(fn, 2), "n", 1);
+  LLVMPositionBuilderAtEnd(g->b, block(g, fn, "entry"));
+  token_feed(g, fn, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), LLVMGetParam(fn, 2));
+  LLVMBuildRetVoid(g->b);
+
+  fn = add_function(g, "label", g->intty, sp, 1, 1);
+  LLVMSetValueName2(LLVMGetParam(fn, 0), "s", 1);
+  LLVMPositionBuilderAtEnd(g->b, block(g, fn, "entry"));
+  LLVMBuildRet(g->b, token_label(g, fn, LLVMGetParam(fn, 0)));
+
+  /* classify: init + feed + label on a local state (SROA keeps it in registers) */
+  fn = add_function(g, "classify", g->intty, cp, 2, 1);
+  LLVMSetValueName2(LLVMGetParam(fn, 0), "buf", 3);
+  LLVMSetValueName2(LLVMGetParam(fn, 1), "n", 1);
+  LLVMPositionBuilderAtEnd(g->b, block(g, fn, "entry"));
+  LLVMValueRef s = LLVMBuildAlloca(g->b, g->statety, "s");
+  token_init(g, s);
+  token_feed(g, fn, s, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1));
+  LLVMBuildRet(g->b, token_label(g, fn, s));
 }
 
 static void build_functions(Gen *g)
@@ -534,12 +984,14 @@ static void build_functions(Gen *g)
   LLVMValueRef fn;
   LLVMBasicBlockRef bb;
 
+  if (!plan_bytelevel(pl)) build_token_functions(g);
+  else {
   /* void init(state *s) { s->state = start; } */
   fn = add_function(g, "init", LLVMVoidTypeInContext(g->ctx), sp, 1, 0);
   LLVMSetValueName2(LLVMGetParam(fn, 0), "s", 1);
   bb = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
   LLVMPositionBuilderAtEnd(g->b, bb);
-  LLVMBuildStore(g->b, LLVMConstInt(g->st_t, (unsigned long long)pl->f->start * pl->mul, 0), state_field(g, LLVMGetParam(fn, 0)));
+  LLVMBuildStore(g->b, LLVMConstInt(g->st_t, (unsigned long long)pl->f->start * pl->stride, 0), state_field(g, LLVMGetParam(fn, 0)));
   LLVMBuildRetVoid(g->b);
 
   /* void feed(state *s, const void *buf, size_t n) */
@@ -569,8 +1021,9 @@ static void build_functions(Gen *g)
   LLVMSetValueName2(LLVMGetParam(fn, 1), "n", 1);
   bb = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
   LLVMPositionBuilderAtEnd(g->b, bb);
-  fin = run(g, fn, LLVMConstInt(g->i32, (unsigned long long)pl->f->start * pl->mul, 0), LLVMGetParam(fn, 0), LLVMGetParam(fn, 1));
+  fin = run(g, fn, LLVMConstInt(g->i32, (unsigned long long)pl->f->start * pl->stride, 0), LLVMGetParam(fn, 0), LLVMGetParam(fn, 1));
   LLVMBuildRet(g->b, lookup_label(g, fin));
+  }
 
   /* const char *class_name(int c): unsigned compare rejects c < 0 too. */
   fn = add_function(g, "class_name", g->ptr8, np, 1, 0);
@@ -621,7 +1074,7 @@ int emit_llvm(const EmitInput *in, FILE *out, LlvmKind kind, const char *triple,
   if (opt_level < 0 || opt_level > 3)
     rnf_internal(__FILE__, __LINE__, "emit_llvm: optimization level %d", opt_level);
   Plan pl;
-  int rc = plan_build(in, &pl);
+  int rc = build_plan(in, &pl);
   if (rc) { plan_free(&pl); return rc; }
   LLVMTargetRef target;
   char *tr = resolve_target(triple, &target);
@@ -652,13 +1105,25 @@ int emit_llvm(const EmitInput *in, FILE *out, LlvmKind kind, const char *triple,
   g.intty = LLVMIntTypeInContext(g.ctx, int_bits(tr));
   g.sizety = LLVMIntPtrTypeInContext(g.ctx, td);
   g.ptr8 = LLVMPointerType(g.i8, 0);
-  g.st_t = uint_type(&g, (uint32_t)(pl.nrows - 1) * pl.mul);
+  g.st_t = uint_type(&g, pl.maxst);
   g.cls_t = uint_type(&g, (uint32_t)(pl.ncls - 1));
   g.lab_t = sint_type(&g, (uint32_t)(pl.f->nclass - 1));
   char *sname = xasprintf("%s_state", in->prefix);
   g.statety = LLVMStructCreateNamed(g.ctx, sname);
   free(sname);
-  LLVMStructSetBody(g.statety, &g.st_t, 1, 0);
+  /* the fields of emit_c's struct, in order (emit_plan.h) */
+  LLVMTypeRef fields[2] = { g.st_t, g.st_t };
+  unsigned nfields = 1;
+  if (in->tok->kind == TOKS_CHARS) {
+    LLVMTypeRef dec[5] = { g.i32, g.i32, g.i32, g.i32, g.i32 };   /* rnf_utf8 */
+    fields[0] = LLVMStructTypeInContext(g.ctx, dec, 5, 0);
+    nfields = 2;
+  } else if (in->tok->kind == TOKS_WORDS) {
+    g.lx_t = fields[0] = uint_type(&g, (uint32_t)(pl.nlx - 1));
+    nfields = 2;
+  }
+  g.stfield = nfields - 1;
+  LLVMStructSetBody(g.statety, fields, nfields, 0);
   g.stateptr = LLVMPointerType(g.statety, 0);
 
   build_tables(&g);

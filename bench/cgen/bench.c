@@ -2,10 +2,7 @@
 ** bench.c -- throughput of one generated classifier (bench/cgen/run.sh).
 **
 ** usage: bench NAME MODE [FILE]   (built with -DCLASSIFY=<function>)
-**   MODE t4    random strings of Tomita 4's language (no "000"): the
-**              automaton stays in live states for the whole buffer
-**   MODE bits  uniformly random '0'/'1'
-**   MODE file  FILE's bytes repeated
+** MODE and FILE choose the input (input.h: t4, bits, file).
 ** Classifies a 32 MiB buffer REPS times; prints NAME, the label (all
 ** variants must agree), the median GB/s and cycles/byte (TSC cycles).
 */
@@ -14,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "input.h"
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #define TSC() __rdtsc()
@@ -35,25 +33,8 @@ static int dcmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
   if (argc < 3) { fprintf(stderr, "usage: bench NAME MODE [FILE]\n"); return 2; }
-  unsigned char *buf = malloc(SIZE);
-  unsigned long long x = 88172645463325252ULL;   /* xorshift: same input for every variant */
-  size_t i;
-  int zeros = 0;
-  if (!strcmp(argv[2], "file")) {
-    FILE *f = fopen(argv[3], "rb");
-    size_t n = f ? fread(buf, 1, SIZE, f) : 0;
-    if (!n) { fprintf(stderr, "bench: cannot read %s\n", argc > 3 ? argv[3] : "(none)"); return 2; }
-    fclose(f);
-    for (i = n; i < SIZE; i++) buf[i] = buf[i - n];
-  } else {
-    for (i = 0; i < SIZE; i++) {
-      x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-      int bit = (int)(x >> 32) & 1;
-      if (!strcmp(argv[2], "t4") && zeros == 2) bit = 1;
-      zeros = bit ? 0 : zeros + 1;
-      buf[i] = (unsigned char)('0' + bit);
-    }
-  }
+  unsigned char *buf = bench_input(argv[2], argc > 3 ? argv[3] : NULL, SIZE);
+  if (!buf) return 2;
   double gbs[REPS], cpb[REPS];
   int label = CLASSIFY(buf, SIZE);
   for (int r = 0; r < REPS; r++) {

@@ -29,12 +29,16 @@ labels = table("tab_label")[0]
 nstates = len(labels)
 nxt, dims = table("tab_next")
 ncls = max(bytecls) + 1
-if dims == 1:                               # flat, premultiplied row offsets
-    nxt = [v // ncls for v in nxt]
-rows = len(nxt) // ncls
 start = int(re.search(r"void %s_init\(.*?\n\{\n(?:.*\n)*?  s->state = (\d+);" % prefix, text).group(1))
 if dims == 1:
-    start //= ncls
+    # flat rows of STRIDE premultiplied entries (docs/generated-api.md): the
+    # one-byte entries are the last ncls of each row
+    m = re.search(r"%s_tab_label\[s->state / (\d+)u\]" % prefix, text)
+    stride = int(m.group(1)) if m else ncls
+    nxt = [v // stride for r in range(len(nxt) // stride)
+           for v in nxt[r * stride + stride - ncls:(r + 1) * stride]]
+    start //= stride
+rows = len(nxt) // ncls
 if max(labels) > 1:
     sys.exit("c2ragel: only 2-class automata (final = label 1)")
 

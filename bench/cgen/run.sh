@@ -1,11 +1,15 @@
 #!/bin/sh
 # bench/cgen/run.sh -- throughput of generated classifiers: both rnnfsac
 # styles against Ragel (-G2 goto code, -T0 tables) compiled from the same
-# automaton, on byte-level (Tomita 4) and word-level (yelp reviews) input.
+# automaton, and against the trained network itself (the compiler's
+# tok_encode + rnn_classify, bench/cgen/net_bench.c), on byte-level
+# (Tomita 4) and word-level (yelp reviews) input.
 #
 # usage: sh bench/cgen/run.sh [BUILD]      (needs BUILD/rnnfsac; ragel optional)
 # Prints per variant the median GB/s and TSC cycles/byte over 9 runs on a
-# 32 MiB buffer, then each variant's speed relative to the table style.
+# 32 MiB buffer (the network: 3 runs on its first 1 MiB), then each
+# variant's speed relative to the table style, then the table style's speed
+# over Ragel -G2's and over the network's.
 set -e
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,7 +25,12 @@ cd "$OUT"
 gen() {   # gen SPEC PREFIX STYLE
   sed -e "s/^\( *\)emit .*/\1emit { style $3; prefix $2; }/" \
       -e "s|train \"\([^/\"]*\)\"|train \"$(dirname "$1")/\1\"|" "$1" > "$2.spec"
-  "$RNF" -q --cache-dir "$OUT/cache" "$2.spec" -o "$2.c"
+  "$RNF" -q --cache-dir "$OUT/cache-$(basename "$1" .spec)" "$2.spec" -o "$2.c"
+}
+
+# The network of a spec: the one model in its cache folder.
+net() {  # net SPEC PREFIX NAME MODE [FILE]
+  "$OUT/net_bench" "$2.spec" "$(ls "$OUT/cache-$(basename "$1" .spec)"/*.rnnm | head -1)" "$3" "$4" ${5:+"$5"}
 }
 
 bench() {  # bench NAME FUNC MODE [FILE] -- OBJECTS...
@@ -36,6 +45,9 @@ gen "$ROOT/examples/sentiment/yelp.spec" yt table
 gen "$ROOT/examples/sentiment/yelp.spec" ys switch
 rm -f ./*.o
 for p in t4t t4s yt ys; do $CC -std=c99 $COPT -c $p.c -o $p.o; done
+make -C "$ROOT" --no-print-directory BUILD="$BUILD" "$BUILD/librnnfsac.a" >/dev/null
+$CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -I"$ROOT/compiler" -I"$ROOT/runtime" -I/usr/include/x86_64-linux-gnu \
+  -o net_bench "$ROOT/bench/cgen/net_bench.c" "$ROOT/$BUILD/librnnfsac.a" -lopenblas -ljansson -lm
 have_ragel=0
 if command -v ragel >/dev/null 2>&1; then
   have_ragel=1
@@ -62,13 +74,28 @@ fi
   echo "## word-level: yelp reviews (text repeated)"
   bench "yelp-table" yt_classify file "$ROOT/examples/sentiment/yelp.tsv" -- yt.o
   bench "yelp-switch" ys_classify file "$ROOT/examples/sentiment/yelp.tsv" -- ys.o
+  # the network reads only a prefix of the input: its own group (own label)
+  for mode in t4 bits; do
+    echo "## network: tomita4, input $mode (first 1 MiB)"
+    net "$ROOT/examples/tomita/tomita4.spec" t4t "t4-$mode-net" $mode
+  done
+  echo "## network: yelp reviews (first 1 MiB)"
+  net "$ROOT/examples/sentiment/yelp.spec" yt "yelp-net" file "$ROOT/examples/sentiment/yelp.tsv"
 } | tee results.txt
 
 # every variant of one input must give the same label
 awk '/^##/ { g++; next } { if ((g in lab) && lab[g] != $3) { print "LABEL MISMATCH: " $1; bad = 1 } lab[g] = $3 }
      END { exit bad }' results.txt
 echo "## speed relative to the table style of the same input (GB/s ratio)"
-awk '/^##/ { next }
+awk '/^##/ || $1 ~ /-net$/ { next }
      { split($1, a, "-"); key = a[1] "-" a[2]; if ($1 ~ /^yelp/) key = "yelp";
        if ($1 ~ /-table$/) base[key] = $4; gbs[NR] = $4; nm[NR] = $1; k[NR] = key }
      END { for (i = 1; i <= NR; i++) if (nm[i] != "") printf "%-22s %5.2fx\n", nm[i], gbs[i] / base[k[i]] }' results.txt
+echo "## table style: speed over Ragel -G2 and over the network (GB/s ratio)"
+awk '/^##/ { next }
+     { key = ($1 ~ /^yelp/) ? "yelp" : substr($1, 1, index(substr($1, 4), "-") + 2);
+       if ($1 ~ /-table$/) tab[key] = $4; if ($1 ~ /-ragel-G2$/) rg[key] = $4; if ($1 ~ /-net$/) nt[key] = $4;
+       if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
+     END { for (i = 1; i <= n; i++) { k = order[i];
+             if (k in rg) printf "%-10s table / ragel-G2  %8.2fx\n", k, tab[k] / rg[k];
+             if (k in nt) printf "%-10s table / network   %8.0fx\n", k, tab[k] / nt[k] } }' results.txt

@@ -1,8 +1,9 @@
 #!/bin/sh
 # bench/llvm/run.sh -- throughput of the LLVM back end's object against the
-# C back end's code compiled with clang -O2, from the same automaton
-# (examples/tomita/tomita4.spec), per style, on Tomita 4 strings and on
-# random bits.  Uses bench/cgen/bench.c (median GB/s of 9 runs on 32 MiB).
+# C back end's code compiled with clang -O2, from the same automaton, per
+# style: examples/tomita/tomita4.spec (bytes) on Tomita 4 strings and on
+# random bits, examples/sentiment/yelp.spec (words) on the yelp reviews.
+# Uses bench/cgen/bench.c (median GB/s of 9 runs on 32 MiB).
 #
 # usage: sh bench/llvm/run.sh [BUILD]     (needs BUILD/rnnfsac and clang)
 # Prints each variant, then the LLVM/C speed ratio per style and input
@@ -23,6 +24,12 @@ for style in table switch; do
       "$ROOT/examples/tomita/tomita4.spec" > $p.spec
   "$RNF" -q --cache-dir "$OUT/cache" $p.spec -o $p.c -o ${p}_llvm.o -O2
   clang -std=c99 -O2 -c $p.c -o ${p}_c.o
+  y=yw$(echo $style | cut -c1)          # ywt, yws
+  sed -e "s/^\( *\)emit .*/\1emit { style $style; prefix $y; }/" \
+      -e "s|train \"yelp.tsv\"|train \"$ROOT/examples/sentiment/yelp.tsv\"|" \
+      "$ROOT/examples/sentiment/yelp.spec" > $y.spec
+  "$RNF" -q --cache-dir "$OUT/cache" $y.spec -o $y.c -o ${y}_llvm.o -O2
+  clang -std=c99 -O2 -c $y.c -o ${y}_c.o
 done
 
 {
@@ -33,6 +40,13 @@ done
         clang -std=c99 -O2 -DCLASSIFY=${p}_classify -o bench-$p-$impl "$ROOT/bench/cgen/bench.c" ${p}_$impl.o
         ./bench-$p-$impl "$p-$mode-$impl" $mode
       done
+    done
+  done
+  echo "## yelp reviews (words)"
+  for p in ywt yws; do
+    for impl in c llvm; do
+      clang -std=c99 -O2 -DCLASSIFY=${p}_classify -o bench-$p-$impl "$ROOT/bench/cgen/bench.c" ${p}_$impl.o
+      ./bench-$p-$impl "$p-yelp-$impl" file "$ROOT/examples/sentiment/yelp.tsv"
     done
   done
 } | tee results.txt

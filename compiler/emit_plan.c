@@ -1,0 +1,391 @@
+/*
+** emit_plan.c -- lowering shared by the C and LLVM back ends (emit_plan.h).
+**
+** From an Fsa and its Tokenizer: input classes (the tokenizer's byte map
+** folded into the automaton's symbol classes, plus an error class for bytes
+** outside an alphabet without catch-all), the next-state table with its
+** sticky error row, the state layout of the table style (row offsets, with
+** entries for 4- or 2-byte steps when the table is small), the chars code point
+** map by input class, and the words lexer: the word scanner and vocabulary
+** trie lowered through the runtime's own rnf_byte_class, rnf_fold and trie
+** to a minimal byte DFA, its table packed by row displacement.
+*/
+#include "emit_plan.h"
+#include "cgen.h"
+#include "common.h"
+#include "diag.h"
+#include "tok.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *plan_tokens_name(TokensKind k)
+{
+  switch (k) {
+  case TOKS_ALPHABET: return "alphabet";
+  case TOKS_BYTES: return "bytes";
+  case TOKS_CHARS: return "chars";
+  case TOKS_WORDS: return "words";
+  }
+  return "?";
+}
+
+char *plan_upper(const char *s)
+{
+  char *u = xstrdup(s);
+  for (char *q = u; *q; q++) if (*q >= 'a' && *q <= 'z') *q = (char)(*q - 'a' + 'A');
+  return u;
+}
+
+/* Row displacement ("comb") packing of the dense lexer table: most entries
+** lead to the dead state, so each row keeps only its other entries, placed
+** first-fit at an offset where they collide with no earlier row.  Rows go
+** in by decreasing entry count (ties by state), which packs tightly and is
+** deterministic. */
+typedef struct RowOrd { int32_t x, n; } RowOrd;
+
+static int row_cmp(const void *pa, const void *pb)
+{
+  const RowOrd *a = pa, *b = pb;
+  if (a->n != b->n) return a->n > b->n ? -1 : 1;
+  return (a->x > b->x) - (a->x < b->x);
+}
+
+static void pack_lexer(Plan *pl)
+{
+  int nlx = pl->nlx, nw = pl->nw;
+  RowOrd *ord = xmalloc((size_t)nlx * sizeof *ord);
+  for (int x = 0; x < nlx; x++) {
+    ord[x].x = x; ord[x].n = 0;
+    for (int w = 0; w < nw; w++) ord[x].n += pl->lxnext[(size_t)x * (size_t)nw + (size_t)w] != (uint32_t)pl->dlx;
+  }
+  qsort(ord, (size_t)nlx, sizeof *ord, row_cmp);
+  size_t cap = (size_t)nw * 2 + 16, len = (size_t)nw, lowfree = 0;
+  uint32_t empty = (uint32_t)nlx;
+  pl->lxchk = xmalloc(cap * sizeof *pl->lxchk);
+  pl->lxnxt = xmalloc(cap * sizeof *pl->lxnxt);
+  for (size_t i = 0; i < cap; i++) { pl->lxchk[i] = empty; pl->lxnxt[i] = 0; }
+  pl->lxbase = xcalloc((size_t)nlx, sizeof *pl->lxbase);
+  for (int k = 0; k < nlx && ord[k].n > 0; k++) {
+    const uint32_t *row = pl->lxnext + (size_t)ord[k].x * (size_t)nw;
+    int first = 0;
+    while (row[first] == (uint32_t)pl->dlx) first++;
+    size_t b = lowfree > (size_t)first ? lowfree - (size_t)first : 0;
+    for (;; b++) {
+      if (b + (size_t)nw > cap) {
+        size_t ncap = (b + (size_t)nw) * 2;
+        pl->lxchk = xrealloc(pl->lxchk, ncap * sizeof *pl->lxchk);
+        pl->lxnxt = xrealloc(pl->lxnxt, ncap * sizeof *pl->lxnxt);
+        for (size_t i = cap; i < ncap; i++) { pl->lxchk[i] = empty; pl->lxnxt[i] = 0; }
+        cap = ncap;
+      }
+      int fits = 1;
+      for (int w = first; w < nw && fits; w++)
+        fits = row[w] == (uint32_t)pl->dlx || pl->lxchk[b + (size_t)w] == empty;
+      if (fits) break;
+    }
+    pl->lxbase[ord[k].x] = (uint32_t)b;
+    for (int w = first; w < nw; w++)
+      if (row[w] != (uint32_t)pl->dlx) {
+        pl->lxchk[b + (size_t)w] = (uint32_t)ord[k].x;
+        pl->lxnxt[b + (size_t)w] = row[w];
+      }
+    if (b + (size_t)nw > len) len = b + (size_t)nw;
+    while (lowfree < cap && pl->lxchk[lowfree] != empty) lowfree++;
+  }
+  pl->ncomb = len;     /* every base + nw fits: no bounds check at run time */
+  free(ord);
+}
+
+/* Words: lower the scanner and vocabulary trie to a minimal byte DFA.
+** Trie nodes reached by word bytes are the in-word states; D is the dead
+** in-word state (a word outside the vocabulary).  Bottom-up (children
+** first), two nodes are equivalent iff they end in the same input class and
+** their word-byte edges lead to equivalent nodes, where a missing edge means
+** D -- so edges to D-equivalent children are dropped from the signature. */
+static void build_lexer(Plan *pl)
+{
+  const Tokenizer *t = pl->t;
+  const TokTables *tt = tok_tables(t);
+  const int32_t *sc = pl->f->symclass;
+  const uint32_t NONE = (uint32_t)pl->ncls;
+  int32_t nn = tt->nnodes;
+  int32_t *order = xmalloc((size_t)nn * sizeof *order), *rep = xmalloc((size_t)nn * sizeof *rep);
+  int32_t cnt = 0;
+  order[cnt++] = 0;
+  for (int32_t k = 0; k < cnt; k++)
+    for (int32_t e = tt->first[order[k]]; e < tt->first[order[k] + 1]; e++)
+      if (rnf_byte_class(tt->byte[e]) == RNF_WORDCH) order[cnt++] = tt->child[e];
+
+  /* representatives: rnode[r] is the trie node that defined rep r (-1 = D) */
+  int32_t nrep = 0, rcap = 64;
+  int32_t *rnode = xmalloc((size_t)rcap * sizeof *rnode);
+  uint32_t *rend = xmalloc((size_t)rcap * sizeof *rend);
+  int32_t *sig = xmalloc((1 + 2 * 256) * sizeof *sig);
+  TokMap m = {0};
+  sig[0] = sc[t->unk];
+  *tok_map_get(&m, sig, sizeof *sig, true, NULL) = nrep;
+  rnode[nrep] = -1; rend[nrep] = (uint32_t)sc[t->unk]; nrep++;
+  for (int32_t k = cnt - 1; k >= 1; k--) {
+    int32_t u = order[k], len = 0, added;
+    sig[len++] = sc[tt->sym[u]];
+    for (int32_t e = tt->first[u]; e < tt->first[u + 1]; e++)
+      if (rnf_byte_class(tt->byte[e]) == RNF_WORDCH && rep[tt->child[e]] != 0) {
+        sig[len++] = tt->byte[e];
+        sig[len++] = rep[tt->child[e]];
+      }
+    long *v = tok_map_get(&m, sig, (size_t)len * sizeof *sig, true, &added);
+    if (added) {
+      if (nrep == rcap) {
+        rcap *= 2;
+        rnode = xrealloc(rnode, (size_t)rcap * sizeof *rnode);
+        rend = xrealloc(rend, (size_t)rcap * sizeof *rend);
+      }
+      rnode[nrep] = u; rend[nrep] = (uint32_t)sc[tt->sym[u]];
+      *v = nrep++;
+    }
+    rep[u] = (int32_t)*v;
+  }
+  tok_map_free(&m);
+  free(sig);
+
+  /* Lexer states breadth-first from "between" (0), bytes ascending.  lx_of
+  ** maps rep -> lexer state; the sparse edges of state x are
+  ** eb/et[efirst[x] .. efirst[x+1]) (targets other than D's state). */
+  int32_t *lx_of = xmalloc((size_t)nrep * sizeof *lx_of);
+  for (int32_t r = 0; r < nrep; r++) lx_of[r] = -1;
+  int32_t *lxnode = xmalloc(((size_t)nrep + 1) * sizeof *lxnode);   /* trie node, -1 = D */
+  int32_t nlx = 1, dlx = -1;
+  lxnode[0] = 0;
+  size_t ecap = 64, ne = 0;
+  unsigned char *eb = xmalloc(ecap);
+  int32_t *et = xmalloc(ecap * sizeof *et), *efirst = xmalloc(((size_t)nrep + 2) * sizeof *efirst);
+  for (int32_t x = 0; x < nlx; x++) {
+    efirst[x] = (int32_t)ne;
+    int32_t u = lxnode[x];
+    if (u < 0) continue;
+    for (int32_t e = tt->first[u]; e < tt->first[u + 1]; e++) {
+      if (rnf_byte_class(tt->byte[e]) != RNF_WORDCH) continue;
+      int32_t r = rep[tt->child[e]];
+      if (r == 0) continue;
+      if (lx_of[r] < 0) { lx_of[r] = nlx; lxnode[nlx++] = rnode[r]; }
+      if (ne == ecap) { ecap *= 2; eb = xrealloc(eb, ecap); et = xrealloc(et, ecap * sizeof *et); }
+      eb[ne] = tt->byte[e]; et[ne] = lx_of[r]; ne++;
+    }
+    /* D always gets a state, numbered right after the root's children */
+    if (dlx < 0) { lx_of[0] = dlx = nlx; lxnode[nlx++] = -1; }
+  }
+  efirst[nlx] = (int32_t)ne;
+  pl->nlx = nlx;
+  pl->lxend = xmalloc((size_t)nlx * sizeof *pl->lxend);
+  pl->lxend[0] = NONE;
+  for (int32_t x = 1; x < nlx; x++) pl->lxend[x] = lxnode[x] < 0 ? rend[0] : (uint32_t)sc[tt->sym[lxnode[x]]];
+
+  /* Word-byte classes: folded bytes with identical columns.  Column of
+  ** byte b = its sparse (state, target) list, ordered by state. */
+  size_t cfirst[257] = {0}, cfill[256];
+  for (size_t e = 0; e < ne; e++) cfirst[eb[e] + 1]++;
+  for (int b = 0; b < 256; b++) cfirst[b + 1] += cfirst[b];
+  int32_t *cx = xmalloc((ne + 1) * sizeof *cx), *ct = xmalloc((ne + 1) * sizeof *ct);
+  for (int b = 0; b < 256; b++) cfill[b] = cfirst[b];
+  for (int32_t x = 0; x < nlx; x++)
+    for (int32_t e = efirst[x]; e < efirst[x + 1]; e++) {
+      size_t at = cfill[eb[e]]++;
+      cx[at] = x; ct[at] = et[e];
+    }
+  int32_t fcls[256];
+  for (int b = 0; b < 256; b++) { fcls[b] = -1; pl->bcls[b] = -1; }
+  int nw = 0;
+  int wrep[256];                            /* folded byte representing class */
+  for (int b = 0; b < 256; b++) {
+    if (rnf_byte_class((unsigned char)b) != RNF_WORDCH) continue;
+    int fb = rnf_fold((unsigned char)b);
+    for (int w = 0; w < nw && fcls[fb] < 0; w++) {
+      size_t n1 = cfirst[fb + 1] - cfirst[fb], n2 = cfirst[wrep[w] + 1] - cfirst[wrep[w]];
+      if (n1 == n2 && !memcmp(cx + cfirst[fb], cx + cfirst[wrep[w]], n1 * sizeof *cx)
+          && !memcmp(ct + cfirst[fb], ct + cfirst[wrep[w]], n1 * sizeof *ct))
+        fcls[fb] = w;
+    }
+    if (fcls[fb] < 0) { wrep[nw] = fb; fcls[fb] = nw++; }
+    pl->bcls[b] = fcls[fb];
+  }
+  free(cx); free(ct);
+  pl->nw = nw;
+  pl->lxnext = xmalloc((size_t)nlx * (size_t)nw * sizeof *pl->lxnext);
+  for (int32_t x = 0; x < nlx; x++) {
+    for (int w = 0; w < nw; w++) pl->lxnext[(size_t)x * (size_t)nw + (size_t)w] = (uint32_t)dlx;
+    for (int32_t e = efirst[x]; e < efirst[x + 1]; e++)
+      pl->lxnext[(size_t)x * (size_t)nw + (size_t)fcls[eb[e]]] = (uint32_t)et[e];
+  }
+
+  pl->dlx = dlx;
+  pack_lexer(pl);
+
+  /* Other bytes end a word; grouped by the token they are themselves. */
+  rnf_trie tr = tok_trie(t);
+  uint32_t tok[256];
+  int nnw = 0;
+  for (int b = 0; b < 256; b++) {
+    if (pl->bcls[b] >= 0) continue;
+    uint32_t v = NONE;
+    if (t->punct && rnf_byte_class((unsigned char)b) == RNF_PUNCT)
+      v = (uint32_t)sc[rnf_trie_sym(&tr, rnf_trie_step(&tr, 0, (unsigned char)b))];
+    int k = 0;
+    while (k < nnw && tok[k] != v) k++;
+    if (k == nnw) tok[nnw++] = v;
+    pl->bcls[b] = nw + k;
+  }
+  pl->nnw = nnw;
+  pl->tokcls = xmalloc((size_t)nnw * sizeof *pl->tokcls);
+  memcpy(pl->tokcls, tok, (size_t)nnw * sizeof *tok);
+
+  free(order); free(rep); free(rnode); free(rend); free(lx_of); free(lxnode);
+  free(eb); free(et); free(efirst);
+}
+
+int plan_bytelevel(const Plan *pl)
+{
+  return pl->t->kind == TOKS_ALPHABET || pl->t->kind == TOKS_BYTES;
+}
+
+/* Byte-level table style: flat[] rows of stride entries, states stored as
+** row offsets.  A row holds the state after K bytes for every K input
+** classes (index ((c1 * ncls + c2) * ncls ...) + cK), then the one-byte
+** entries; K is the largest of 4, 2, 1 that keeps flat[] small. */
+static void build_flat(Plan *pl)
+{
+  uint32_t ncls = (uint32_t)pl->ncls, nrows = (uint32_t)pl->nrows;
+  uint64_t pow = 1;
+  pl->step = 1;
+  for (int k = 4; k >= 2; k /= 2) {
+    uint64_t pk = 1;
+    for (int j = 0; j < k; j++) pk *= ncls;
+    if (ncls > 1 && nrows * (pk + ncls) <= PLAN_STEP_MAX) { pl->step = k; pow = pk; break; }
+  }
+  pl->single = pl->step > 1 ? (uint32_t)pow : 0;
+  pl->stride = pl->single + ncls;
+  pl->flat = xmalloc((size_t)nrows * pl->stride * sizeof *pl->flat);
+  for (uint32_t s = 0; s < nrows; s++) {
+    uint32_t *out = pl->flat + (size_t)s * pl->stride;
+    for (uint32_t c = 0; c < ncls; c++) out[pl->single + c] = pl->next[(size_t)s * ncls + c] * pl->stride;
+    for (uint32_t x = 0; x < pl->single; x++) {
+      /* x's base-ncls digits, most significant first, are the K classes */
+      uint32_t t = s, div = pl->single;
+      for (int j = 0; j < pl->step; j++) {
+        div /= ncls;
+        t = pl->next[(size_t)t * ncls + (x / div) % ncls];
+      }
+      out[x] = t * pl->stride;
+    }
+  }
+}
+
+int plan_build(const EmitInput *in, Plan *pl, const char *who)
+{
+  memset(pl, 0, sizeof *pl);
+  const Fsa *f = in->fsa;
+  const Tokenizer *t = in->tok;
+  pl->in = in; pl->f = f; pl->t = t; pl->p = in->prefix;
+  pl->stride = 1;
+  if (!in->prefix || !cgen_is_ident(in->prefix)) {
+    diag(DIAG_ERROR, "emit prefix '%s' is not a C identifier", in->prefix ? in->prefix : "");
+    return RNF_EXIT_SPEC;
+  }
+  if (fsa_validate(f) != 0 || f->nsym != t->nsym || in->nclass != f->nclass || !f->symclass)
+    rnf_internal(__FILE__, __LINE__, "%s: automaton does not match its tokenizer or classes", who);
+  if ((t->kind == TOKS_CHARS || t->kind == TOKS_WORDS) && (t->unk < 0 || t->unk >= t->nsym))
+    rnf_internal(__FILE__, __LINE__, "%s: %s tokenizer without <unk>", who, plan_tokens_name(t->kind));
+  pl->up = plan_upper(in->prefix);
+  pl->nstates = f->nstates;
+
+  /* A symbol class's column is that of its first member; every member must
+  ** agree, or the class map is stale. */
+  int *rep = xmalloc((size_t)f->nsymclass * sizeof *rep);
+  for (int c = 0; c < f->nsymclass; c++) rep[c] = -1;
+  for (int a = 0; a < f->nsym; a++) if (rep[f->symclass[a]] < 0) rep[f->symclass[a]] = a;
+  for (int s = 0; s < f->nstates; s++)
+    for (int a = 0; a < f->nsym; a++)
+      if (f->next[(size_t)s * (size_t)f->nsym + (size_t)a]
+          != f->next[(size_t)s * (size_t)f->nsym + (size_t)rep[f->symclass[a]]])
+        rnf_internal(__FILE__, __LINE__, "%s: symbol %d differs from its class", who, a);
+
+  int bad = 0;
+  if (plan_bytelevel(pl)) {
+    for (int b = 0; b < 256; b++) {
+      int sym = t->bytemap[b] >= 0 ? t->bytemap[b] : t->unk;
+      if (sym >= f->nsym) rnf_internal(__FILE__, __LINE__, "%s: byte %d maps to symbol %d", who, b, sym);
+      pl->byteclass[b] = sym >= 0 ? f->symclass[sym] : -1;
+      bad |= sym < 0;
+    }
+  }
+  pl->ncls = f->nsymclass + bad;
+  pl->errcls = bad ? f->nsymclass : -1;
+  pl->err = bad ? f->nstates : -1;
+  pl->nrows = f->nstates + bad;
+  for (int b = 0; b < 256; b++) if (pl->byteclass[b] < 0) pl->byteclass[b] = pl->errcls;
+
+  pl->next = xmalloc((size_t)pl->nrows * (size_t)pl->ncls * sizeof *pl->next);
+  for (int s = 0; s < pl->nrows; s++)
+    for (int c = 0; c < pl->ncls; c++) {
+      uint32_t to;
+      if (s == pl->err || c == pl->errcls) to = (uint32_t)pl->err;
+      else to = (uint32_t)f->next[(size_t)s * (size_t)f->nsym + (size_t)rep[c]];
+      pl->next[(size_t)s * (size_t)pl->ncls + (size_t)c] = to;
+    }
+  free(rep);
+  pl->label = xmalloc((size_t)pl->nrows * sizeof *pl->label);
+  for (int s = 0; s < pl->nrows; s++) pl->label[s] = s == pl->err ? -1 : f->label[s];
+
+  /* Byte-level table style keeps the state as its row offset in a flat
+  ** table: the loop-carried dependency is then one add and one load per
+  ** step of K bytes, no multiply on that path. */
+  pl->premul = in->style == STYLE_TABLE && plan_bytelevel(pl);
+  if (pl->premul) build_flat(pl);
+  pl->maxst = (uint32_t)(pl->nrows - 1) * pl->stride;
+  uint32_t maxcls = (uint32_t)(pl->ncls - 1), maxlab = (uint32_t)(f->nclass - 1);
+  pl->bytes = (size_t)f->nstates * cgen_uint_size(maxlab);
+  if (pl->premul) pl->bytes += (size_t)pl->nrows * pl->stride * cgen_uint_size(pl->maxst);
+  else if (in->style == STYLE_TABLE) pl->bytes += (size_t)pl->nrows * (size_t)pl->ncls * cgen_uint_size(pl->maxst);
+
+  switch (t->kind) {
+  case TOKS_ALPHABET:
+  case TOKS_BYTES:
+    pl->bytes += 256 * cgen_uint_size(maxcls);
+    break;
+  case TOKS_CHARS: {
+    const TokTables *tt = tok_tables(t);
+    pl->ncp = tt->ncp;
+    pl->cp = tt->cp;
+    pl->cpcls = xmalloc(((size_t)tt->ncp + 1) * sizeof *pl->cpcls);
+    for (int32_t i = 0; i < tt->ncp; i++) pl->cpcls[i] = (uint32_t)f->symclass[tt->cpsym[i]];
+    pl->unkcls = (uint32_t)f->symclass[t->unk];
+    /* the runtime's rnf_cpmap fixes both element types */
+    pl->bytes += (size_t)(tt->ncp > 0 ? tt->ncp : 1) * (sizeof(uint32_t) + sizeof(int32_t));
+    break;
+  }
+  case TOKS_WORDS:
+    build_lexer(pl);
+    for (int x = 0; x < pl->nlx; x++) if (pl->lxbase[x] > pl->maxbase) pl->maxbase = pl->lxbase[x];
+    pl->bytes += 256 * cgen_uint_size((uint32_t)(pl->nw + pl->nnw - 1))
+               + (size_t)pl->nlx * cgen_uint_size(pl->maxbase)
+               + pl->ncomb * (cgen_uint_size((uint32_t)(pl->nlx - 1)) + cgen_uint_size((uint32_t)pl->nlx))
+               + ((size_t)pl->nlx + (size_t)pl->nnw) * cgen_uint_size((uint32_t)pl->ncls);
+    break;
+  }
+  return 0;
+}
+
+void plan_free(Plan *pl)
+{
+  free(pl->up);
+  free(pl->next);
+  free(pl->label);
+  free(pl->flat);
+  free(pl->cpcls);
+  free(pl->lxnext);
+  free(pl->lxbase);
+  free(pl->lxnxt);
+  free(pl->lxchk);
+  free(pl->lxend);
+  free(pl->tokcls);
+}

@@ -1,0 +1,103 @@
+/*
+** emit_plan.h -- the lowered IR that both code back ends print.
+**
+** Contract: plan_build lowers an EmitInput (automaton + tokenizer) once to
+** plain tables: input classes, the next-state table with its sticky error
+** state, the state layout, and the tokenizer's tables (chars: code point
+** map; words: the lexer DFA).  emit_c.c prints a Plan as C, emit_llvm.c as
+** LLVM IR (as libfsm's print/ir.h is printed by each of its printers).
+** Every value that reaches the generated state struct or decides a label
+** is fixed here, so the two back ends cannot drift apart: the same Plan
+** gives state objects with identical bytes after every call (checked by
+** tests/unit/test_emit_llvm.c).  A printer may choose its own table
+** element types, names and loop shapes, never another value.
+**
+** The state struct (C field order; every field an unsigned integer):
+**   alphabet/bytes:  { stN state; }
+**   chars:           { rnf_utf8 dec; stN state; }   (5 x uint32 decoder)
+**   words:           { lxN lex; stN state; }
+** stN/lxN: the smallest of 8/16/32 bits holding maxst / nlx - 1.
+**
+** Byte-level tokens, table style: a state s is stored as s * stride (its
+** row offset in flat[]), so the loop adds an input class and loads:
+**   one byte:   st = flat[st + single + class[b]]
+**   K bytes:    st = (flat + ((class[b1] * ncls + class[b2]) * ncls ...) + class[bK])[st]
+** A row holds ncls^K entries for K-byte steps (K = 4 or 2, "step"), then the
+** ncls one-byte entries (single = ncls^K; K = 1: single = 0, stride = ncls).
+** K is the largest of 4, 2, 1 whose table has at most PLAN_STEP_MAX entries
+** (L1-resident): the loop-carried dependency is then one add and one load
+** per K bytes; the class loads and index arithmetic are off that path.
+** The error state is a row of itself, so the loop never tests for it.
+** Otherwise (switch style, chars, words) states are plain numbers (stride
+** 1) and next[] is [nrows][ncls].
+**
+** Output is a pure function of the input; plan_build reports a bad prefix
+** (RNF_EXIT_SPEC) and treats an automaton that does not match its
+** tokenizer as an internal error.
+*/
+#ifndef RNF_EMIT_PLAN_H
+#define RNF_EMIT_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "emit.h"
+
+#define PLAN_STEP_MAX 8192   /* entries of flat[] with multi-byte steps (L1-resident) */
+
+typedef struct Plan {
+  const EmitInput *in;
+  const Fsa *f;
+  const Tokenizer *t;
+  const char *p;            /* prefix as given */
+  char *up;                 /* PREFIX */
+  int nstates;              /* automaton states */
+  int err;                  /* sticky error state (== nstates) or -1 */
+  int nrows;                /* rows of next[]: nstates + (err >= 0) */
+  int ncls;                 /* input classes, including the error class */
+  int errcls;               /* -1 or ncls - 1 */
+  int32_t byteclass[256];   /* byte -> input class (alphabet, bytes) */
+  uint32_t *next;           /* [nrows * ncls] next state numbers; the error row leads to itself */
+  int32_t *label;           /* [nrows] class of each state, -1 for the error state */
+  /* state layout */
+  int premul;               /* byte-level table style: states stored as row offsets */
+  uint32_t stride;          /* stored state = state * stride (1 unless premul) */
+  int step;                 /* premul: bytes per multi-byte entry, K = 1, 2 or 4 */
+  uint32_t single;          /* premul: offset of the one-byte entries in a row (ncls^K, or 0) */
+  uint32_t *flat;           /* premul: [nrows * stride] stored next states */
+  uint32_t maxst;           /* largest stored state value: (nrows - 1) * stride */
+  size_t bytes;             /* static const table bytes as emit_c prints them */
+  /* chars: the runtime's code point map, symbols replaced by input classes */
+  int32_t ncp;
+  const uint32_t *cp;       /* [ncp] ascending */
+  uint32_t *cpcls;          /* [ncp] */
+  uint32_t unkcls;          /* class of any other code point (and of U+FFFD unless mapped) */
+  /* words: the lexer.  State 0 = between words; NONE (== ncls) = no token */
+  int nlx, nw, nnw;         /* lexer states, word-byte classes, other byte classes */
+  int32_t bcls[256];        /* byte -> lexer byte class; word bytes first */
+  uint32_t *lxnext;         /* [nlx * nw] dense, before compression */
+  int dlx;                  /* the dead state (a word outside the vocabulary) */
+  /* tab_lex compressed by row displacement: the successor of (x, w) is
+  ** lxnxt[lxbase[x] + w] if lxchk[that] == x, else dlx */
+  uint32_t *lxbase;         /* [nlx] */
+  uint32_t *lxnxt, *lxchk;  /* [ncomb] */
+  size_t ncomb;
+  uint32_t maxbase;         /* largest lxbase[] */
+  uint32_t *lxend;          /* [nlx] input class of the word ending here, or NONE */
+  uint32_t *tokcls;         /* [nnw] input class of the byte as a token, or NONE */
+} Plan;
+
+/* Lower IN; WHO ("emit_c", "emit_llvm") names the caller in internal
+** errors.  0, or an RNF_EXIT_* code after reporting; plan_free either way. */
+int plan_build(const EmitInput *in, Plan *pl, const char *who);
+void plan_free(Plan *pl);
+
+/* "alphabet", "bytes", "chars", "words". */
+const char *plan_tokens_name(TokensKind k);
+
+/* S with ASCII letters upper-cased (caller frees). */
+char *plan_upper(const char *s);
+
+/* Byte-level (alphabet, bytes) tokens: input classes come from byteclass[]. */
+int plan_bytelevel(const Plan *pl);
+
+#endif
