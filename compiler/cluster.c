@@ -16,16 +16,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* out[i] = ||x_i||^2 for N rows. */
-static void row_norms(const float *x, int n, int d, float *out)
+/* out[i] = ||x_i||^2 for N rows of D floats, LD floats apart. */
+static void row_norms_ld(const float *x, int n, int d, int ld, float *out)
 {
   for (int i = 0; i < n; i++) {
-    const float *xi = x + (size_t)i * d;
+    const float *xi = x + (size_t)i * ld;
     double s = 0;
     for (int j = 0; j < d; j++) s += (double)xi[j] * xi[j];
     out[i] = (float)s;
   }
 }
+
+static void row_norms(const float *x, int n, int d, float *out) { row_norms_ld(x, n, d, d, out); }
 
 /* G [b x k] = squared distances of rows X [b x d] (norms XN [b]) to C [k x d]
 ** (norms CN [k]): ||x||^2 - 2 x.c + ||c||^2, clamped at 0 (rounding). */
@@ -43,10 +45,10 @@ static void block_dist(const float *x, const float *xn, int b, int d,
   }
 }
 
-/* Nearest centroid for every row.  XN [n] may be NULL (then computed per
-** block).  Counts rows whose assignment changed into *CHANGED (may be NULL).
-** Returns the inertia. */
-static double assign_rows(const float *x, const float *xn, int n, int d,
+/* Nearest centroid for every row (rows of D floats, LD floats apart).  XN
+** [n] may be NULL (then computed per block).  Counts rows whose assignment
+** changed into *CHANGED (may be NULL).  Returns the inertia. */
+static double assign_rows(const float *x, int ld, const float *xn, int n, int d,
                           const float *c, int k, int32_t *assign, float *dist,
                           long *changed)
 {
@@ -59,14 +61,14 @@ static double assign_rows(const float *x, const float *xn, int n, int d,
   long ch = 0;
   for (int i0 = 0; i0 < n; i0 += KMEANS_BLOCK) {
     int b = n - i0 < KMEANS_BLOCK ? n - i0 : KMEANS_BLOCK;
-    const float *xb = x + (size_t)i0 * d;
+    const float *xb = x + (size_t)i0 * ld;
     const float *nb = xn ? xn + i0 : xnb;
-    if (!xn) row_norms(xb, b, d, xnb);
+    if (!xn) row_norms_ld(xb, b, d, ld, xnb);
     /* g = -2 x.c; the row's ||x||^2 does not change its argmin, so it is
     ** added to the winner only.  Branch-free argmin: assignments of noisy
     ** data are unpredictable. */
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, k, d,
-                -2.0f, xb, d, c, d, 0.0f, g, k);
+                -2.0f, xb, ld, c, d, 0.0f, g, k);
     for (int i = 0; i < b; i++) {
       const float *gi = g + (size_t)i * k;
       float bv = gi[0] + cn[0];
@@ -93,8 +95,14 @@ static double assign_rows(const float *x, const float *xn, int n, int d,
 double kmeans_assign(const float *x, int n, int d, const float *centroids, int k,
                      int32_t *assign, float *dist)
 {
-  if (n < 1 || d < 1 || k < 1) return -1.0;
-  return assign_rows(x, NULL, n, d, centroids, k, assign, dist, NULL);
+  return kmeans_assign_ld(x, d, n, d, centroids, k, assign, dist);
+}
+
+double kmeans_assign_ld(const float *x, int ld, int n, int d, const float *centroids, int k,
+                        int32_t *assign, float *dist)
+{
+  if (n < 1 || d < 1 || k < 1 || ld < d) return -1.0;
+  return assign_rows(x, ld, NULL, n, d, centroids, k, assign, dist, NULL);
 }
 
 /* Greedy k-means++ (Arthur & Vassilvitskii; the greedy variant as in
@@ -187,7 +195,7 @@ static double lloyd(const float *x, const float *xn, int n, int d, int k, int it
   long *cnt = xmalloc((size_t)k * sizeof *cnt);
   for (int i = 0; i < n; i++) assign[i] = -1;
   long changed;
-  double inertia = assign_rows(x, xn, n, d, c, k, assign, dist, &changed);
+  double inertia = assign_rows(x, d, xn, n, d, c, k, assign, dist, &changed);
   int it = 0;
   while (it < iters) {
     memset(sum, 0, (size_t)k * d * sizeof *sum);
@@ -221,7 +229,7 @@ static double lloyd(const float *x, const float *xn, int n, int d, int k, int it
       for (int t = 0; t < d; t++) cj[t] = (float)(sj[t] / (double)cnt[j]);
     }
     it++;
-    inertia = assign_rows(x, xn, n, d, c, k, assign, dist, &changed);
+    inertia = assign_rows(x, d, xn, n, d, c, k, assign, dist, &changed);
     if (changed == 0) break;              /* centres are the means of ASSIGN */
   }
   free(sum); free(cnt);

@@ -41,6 +41,10 @@ double kmeans_lloyd(const float *x, int n, int d, int k, int iters,
 ** squared distance (clamped at 0).  Returns the sum of DIST. */
 double kmeans_assign(const float *x, int n, int d, const float *centroids, int k,
                      int32_t *assign, float *dist);
+/* kmeans_assign on the first D floats of N rows that lie LD >= D floats
+** apart (e.g. the h part of LSTM states [h; c]). */
+double kmeans_assign_ld(const float *x, int ld, int n, int d, const float *centroids, int k,
+                        int32_t *assign, float *dist);
 
 /* X-means (Pelleg & Moore 2000): start from k-means with KMIN clusters; then
 ** repeatedly try splitting every cluster in two (local 2-means) and keep a

@@ -5,19 +5,26 @@
 ** 1. Run the network over the clustering split and sample its recurrent
 **    states (the initial state always, the rest by reservoir sampling up to
 **    max_states).
-** 2. Cluster them (k-means, an auto-k sweep, or X-means; cluster.c).
+** 2. Cluster their hidden outputs h (k-means, an auto-k sweep, or X-means;
+**    cluster.c).  h is the whole state for Elman, MGU and GRU; an LSTM's
+**    memory cell c (unbounded: it can count) is left out of the distances,
+**    as Hou & Zhou cluster h, and kept only as each cluster's mean.
 ** 3. Build a Moore machine: states 0..k-1 are the clusters, state k is the
 **    start state (the initial hidden state).  Walking every sequence of the
 **    split again, each step (state of h_t, symbol) -> cluster of h_{t+1} is
 **    counted; the most frequent target wins.  Unseen pairs are filled by
-**    stepping the network from the centroid and taking the nearest centroid.
-**    States are labelled by the network's output at the centroid, or by the
-**    majority class of the sequences ending there.
+**    stepping the network from the cluster's representative state and taking
+**    the nearest centroid.  States are labelled by the network's output at
+**    the representative, or by the majority class of the sequences ending
+**    there.
 ** 4. Minimize (fsa.c) and compute symbol classes.
 ** docs/extraction.md states the rules in full.
 **
-** Shapes: D = rnn_state_dim; sample X [n x D]; centroids C [k x D]; one
-** sequence's states S [(len+1) x D] (row 0 the initial state).
+** Shapes: D = rnn_state_dim, H = hidden (the clustered prefix of a state,
+** H <= D); sample X [n x D] and its h part XH [n x H]; centroids C [k x H];
+** representatives R [k x D] (the mean full state of each cluster; R = C
+** when H = D); one sequence's states S [(len+1) x D] (row 0 the initial
+** state).
 */
 #include "extract.h"
 #include "common.h"
@@ -35,7 +42,8 @@
 typedef struct Walk {
   const Rnn *r;
   const Split *sp;
-  int D;
+  int D;                    /* floats per state */
+  int H;                    /* the clustered prefix (h) of a state */
   float *cache;             /* all S blocks concatenated, or NULL */
   size_t *coff;             /* [n] offset of sequence i's S in cache (floats) */
   float *buf;               /* [(maxlen+1) x D] when not cached */
@@ -45,6 +53,7 @@ static void walk_init(Walk *w, const Rnn *r, const Split *sp)
 {
   memset(w, 0, sizeof *w);
   w->r = r; w->sp = sp; w->D = rnn_state_dim(r);
+  w->H = r->hidden;         /* rnn.h: h comes first in every cell's state */
   size_t rows = 0;
   int maxlen = 0;
   for (int i = 0; i < sp->n; i++) {
@@ -118,7 +127,7 @@ static float norm2(const float *v, int n)
   return (float)sqrt(s);
 }
 
-/* The observed part of the automaton of the clusters C [k x D] over the
+/* The observed part of the automaton of the clusters C [k x H] over the
 ** walked split: transitions seen in the data (with their evidence) and the
 ** sizes; *VOTES [(k+1) x nclass] (caller frees) counts the true classes of
 ** the sequences ending in each state.  complete() does the rest. */
@@ -126,7 +135,7 @@ static Fsa *tally(Walk *w, const Dataset *d, const float *C, int k, uint32_t **v
 {
   const Rnn *r = w->r;
   const Split *sp = w->sp;
-  const int D = w->D, m = r->nsym, ns = k + 1, start = k, nc = d->nclass;
+  const int D = w->D, H = w->H, m = r->nsym, ns = k + 1, start = k, nc = d->nclass;
   Fsa *f = fsa_new(ns, m, nc, 1);
   f->start = start;
 
@@ -146,7 +155,7 @@ static Fsa *tally(Walk *w, const Dataset *d, const float *C, int k, uint32_t **v
     int len = split_len(sp, i);
     const int32_t *seq = split_seq(sp, i);
     const float *S = walk_states(w, i);
-    if (len > 0) kmeans_assign(S + D, len, D, C, k, a, NULL);   /* a[t] = cluster of h_{t+1} */
+    if (len > 0) kmeans_assign_ld(S + D, D, len, H, C, k, a, NULL);   /* a[t] = cluster of h_{t+1} */
     f->size[start]++;
     for (int t = 0; t < len; t++) {
       int src = t == 0 ? start : a[t - 1];
@@ -179,19 +188,20 @@ static Fsa *tally(Walk *w, const Dataset *d, const float *C, int k, uint32_t **v
 }
 
 /* Fill the unseen (state, symbol) pairs of a tallied F by stepping the
-** network from the centroid (the start state: from the initial state) and
-** taking the nearest centroid; label every state; centroid norms. */
-static void complete(const SpecExtract *s, const Rnn *r, Fsa *f, const float *C, int k,
-                     const uint32_t *votes)
+** network from the cluster's representative R (the start state: from the
+** initial state) and taking the nearest centroid C; label every state by
+** the output at R (rnn_output reads only h); centroid norms. */
+static void complete(const SpecExtract *s, const Rnn *r, Fsa *f, const float *C,
+                     const float *R, int k, const uint32_t *votes)
 {
-  const int D = rnn_state_dim(r), m = f->nsym, start = k, nc = f->nclass;
+  const int D = rnn_state_dim(r), H = r->hidden, m = f->nsym, start = k, nc = f->nclass;
   float *from = xmalloc((size_t)D * sizeof *from);
   float *nxt = xmalloc((size_t)m * D * sizeof *nxt);   /* [m x D] one state's fills */
   int32_t *na = xmalloc((size_t)m * sizeof *na);
   int *syms = xmalloc((size_t)m * sizeof *syms);
   for (int q = 0; q <= k; q++) {
     if (q == start) rnn_init_state(r, from);
-    else memcpy(from, C + (size_t)q * D, (size_t)D * sizeof *from);
+    else memcpy(from, R + (size_t)q * D, (size_t)D * sizeof *from);
     int nu = 0;
     for (int x = 0; x < m; x++) {
       size_t cell = (size_t)q * m + x;
@@ -199,7 +209,7 @@ static void complete(const SpecExtract *s, const Rnn *r, Fsa *f, const float *C,
       rnn_step(r, from, x, nxt + (size_t)nu * D);
       syms[nu++] = x;
     }
-    if (nu > 0) kmeans_assign(nxt, nu, D, C, k, na, NULL);
+    if (nu > 0) kmeans_assign_ld(nxt, D, nu, H, C, k, na, NULL);
     for (int u = 0; u < nu; u++) {
       size_t cell = (size_t)q * m + syms[u];
       f->next[cell] = na[u];
@@ -213,20 +223,63 @@ static void complete(const SpecExtract *s, const Rnn *r, Fsa *f, const float *C,
       if (bestc >= 0) lab = bestc;
     }
     f->label[q] = lab;
-    f->centroid_norm[q] = norm2(from, D);
+    f->centroid_norm[q] = q == start ? 0.0f : norm2(C + (size_t)q * H, H);
   }
   free(from); free(nxt); free(na); free(syms);
   fsa_symclasses(f);
   RNF_ASSERT(fsa_validate(f) == 0);
 }
 
-/* The complete, unminimized automaton of the clusters C [k x D]. */
-static Fsa *build(const SpecExtract *s, Walk *w, const Dataset *d, const float *C, int k)
+/* The representative full states R [k x D] of clusters C [k x H] of the
+** sample X [n x D] (assignments A [n]): the mean state of each cluster's
+** members; a cluster without members (fewer distinct points than k) takes
+** the member state nearest its centroid.  NULL when H = D: the centroids
+** are the states, exactly as clustered. */
+static float *representatives(const float *x, int n, int D, int H, const int32_t *a,
+                              const float *C, int k)
+{
+  if (H == D) return NULL;
+  double *sum = xcalloc((size_t)k * D, sizeof *sum);          /* [k x D] */
+  long *cnt = xcalloc((size_t)k, sizeof *cnt);
+  for (int i = 0; i < n; i++) {
+    const float *xi = x + (size_t)i * D;
+    double *si = sum + (size_t)a[i] * D;
+    for (int j = 0; j < D; j++) si[j] += xi[j];
+    cnt[a[i]]++;
+  }
+  float *R = xmalloc((size_t)k * D * sizeof *R);
+  for (int q = 0; q < k; q++) {
+    float *rq = R + (size_t)q * D;
+    if (cnt[q] > 0) {
+      for (int j = 0; j < D; j++) rq[j] = (float)(sum[(size_t)q * D + j] / (double)cnt[q]);
+      continue;
+    }
+    int near = 0;
+    double bestd = -1;
+    for (int i = 0; i < n; i++) {
+      double e = 0;
+      for (int j = 0; j < H; j++) {
+        double t = (double)x[(size_t)i * D + j] - C[(size_t)q * H + j];
+        e += t * t;
+      }
+      if (bestd < 0 || e < bestd) { bestd = e; near = i; }
+    }
+    memcpy(rq, x + (size_t)near * D, (size_t)D * sizeof *rq);
+  }
+  free(sum); free(cnt);
+  return R;
+}
+
+/* The complete, unminimized automaton of the clusters C [k x H] of the
+** sample X [n x D] with assignments A [n]. */
+static Fsa *build(const SpecExtract *s, Walk *w, const Dataset *d, const float *x, int n,
+                  const int32_t *a, const float *C, int k)
 {
   uint32_t *votes;
   Fsa *f = tally(w, d, C, k, &votes);
-  complete(s, w->r, f, C, k, votes);
-  free(votes);
+  float *R = representatives(x, n, w->D, w->H, a, C, k);
+  complete(s, w->r, f, C, R ? R : C, k, votes);
+  free(votes); free(R);
   return f;
 }
 
@@ -272,26 +325,29 @@ static Fsa *finish(const SpecExtract *s, Fsa *f)
   return g;
 }
 
-/* k-means over X [n x D] with the spec's restarts run one by one: each
+/* k-means over the h part XH [n x H] of the sample X [n x D] with the
+** spec's restarts run one by one: each
 ** restart's automaton is built, and the most deterministic one (highest
 ** consistency; ties: lowest inertia, then earliest) is kept.  Lowest
 ** inertia alone can merge small, tight clusters that the automaton needs
 ** (Tomita 4's states after "0" and after "1") while spending centroids on
 ** the spread of a sink region.  *RAW: states before minimization. */
 static Fsa *kmeans_automaton(const SpecExtract *s, Walk *w, const Dataset *d,
-                             const float *x, int n, int k, int *raw, double *inertia, double *cons)
+                             const float *x, const float *xh, int n, int k, int *raw,
+                             double *inertia, double *cons)
 {
-  const int D = w->D, iters = s->iterations > 0 ? s->iterations : 1;
-  float *C = xmalloc((size_t)k * D * sizeof *C);                 /* [k x D] this run */
-  float *bestC = xmalloc((size_t)k * D * sizeof *bestC);         /* [k x D] the kept run */
+  const int H = w->H, iters = s->iterations > 0 ? s->iterations : 1;
+  float *C = xmalloc((size_t)k * H * sizeof *C);                 /* [k x H] this run */
+  float *bestC = xmalloc((size_t)k * H * sizeof *bestC);         /* [k x H] the kept run */
   int32_t *assign = xmalloc((size_t)n * sizeof *assign);
+  int32_t *bestassign = xmalloc((size_t)n * sizeof *bestassign);
   Rng master;
   rng_seed(&master, s->seed);
   Fsa *best = NULL;
   uint32_t *bestvotes = NULL;
   double bestcons = -1, bestin = 0;
   for (int rep = 0; rep < (s->restarts > 0 ? s->restarts : 1); rep++) {
-    double in = kmeans(x, n, D, k, iters, 1, rng_next(&master), C, assign);
+    double in = kmeans(xh, n, H, k, iters, 1, rng_next(&master), C, assign);
     RNF_ASSERT(in >= 0);
     uint32_t *votes;
     Fsa *f = tally(w, d, C, k, &votes);    /* consistency needs only the observed part */
@@ -299,13 +355,15 @@ static Fsa *kmeans_automaton(const SpecExtract *s, Walk *w, const Dataset *d,
     if (!best || c > bestcons || (c == bestcons && in < bestin)) {
       fsa_free(best); free(bestvotes);
       best = f; bestvotes = votes; bestcons = c; bestin = in;
-      memcpy(bestC, C, (size_t)k * D * sizeof *C);
+      memcpy(bestC, C, (size_t)k * H * sizeof *C);
+      memcpy(bestassign, assign, (size_t)n * sizeof *assign);
     } else {
       fsa_free(f); free(votes);
     }
   }
-  complete(s, w->r, best, bestC, k, bestvotes);
-  free(C); free(bestC); free(assign); free(bestvotes);
+  float *R = representatives(x, n, w->D, H, bestassign, bestC, k);
+  complete(s, w->r, best, bestC, R ? R : bestC, k, bestvotes);
+  free(C); free(bestC); free(assign); free(bestassign); free(bestvotes); free(R);
   *raw = best->nstates;
   *inertia = bestin;
   *cons = bestcons;
@@ -337,8 +395,13 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
   }
   Walk w;
   walk_init(&w, r, csplit);
-  int n, D = w.D;
+  int n, D = w.D, H = w.H;
   float *x = sample_states(&w, s->max_states, s->seed, &n);   /* [n x D] */
+  float *xh = x;                                              /* [n x H] */
+  if (H < D) {
+    xh = xmalloc((size_t)n * H * sizeof *xh);
+    for (int i = 0; i < n; i++) memcpy(xh + (size_t)i * H, x + (size_t)i * D, (size_t)H * sizeof *xh);
+  }
   int kmax = s->kmax > 0 ? s->kmax : 1;
   Fsa *best = NULL;
   int bestk = 0, bestraw = 0;
@@ -347,12 +410,12 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
     int kmin = s->k > 0 ? s->k : 1;
     if (kmin > n) kmin = n;
     if (kmax < kmin) kmax = kmin;
-    float *C = xmalloc((size_t)kmax * D * sizeof *C);              /* [kmax x D] */
+    float *C = xmalloc((size_t)kmax * H * sizeof *C);              /* [kmax x H] */
     int32_t *assign = xmalloc((size_t)n * sizeof *assign);
-    bestk = kmeans_xmeans(x, n, D, kmin, kmax, s->iterations > 0 ? s->iterations : 1,
+    bestk = kmeans_xmeans(xh, n, H, kmin, kmax, s->iterations > 0 ? s->iterations : 1,
                           s->restarts, s->seed, C, assign);
     RNF_ASSERT(bestk >= 1);
-    Fsa *f = build(s, &w, d, C, bestk);
+    Fsa *f = build(s, &w, d, x, n, assign, C, bestk);
     bestraw = f->nstates;
     best = finish(s, f);
     free(C); free(assign);
@@ -362,7 +425,7 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
   } else if (s->k > 0) {
     bestk = s->k < n ? s->k : n;
     double in, cons;
-    best = kmeans_automaton(s, &w, d, x, n, bestk, &bestraw, &in, &cons);
+    best = kmeans_automaton(s, &w, d, x, xh, n, bestk, &bestraw, &in, &cons);
     if (rnf_verbosity > 0)
       fprintf(stderr, "extract: k %d: inertia %.6g, consistency %.4f, %d states, %d after minimization\n",
               bestk, in, cons, bestraw, best->nstates);
@@ -378,10 +441,11 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
       ks[nks++] = (int)k;
     }
     double bestfid = -1;
+    int kreach = 0;                    /* the first k that reached the target */
     for (int i = 0; i < nks; i++) {
       int k = ks[i], raw;
       double in, cons;
-      Fsa *f = kmeans_automaton(s, &w, d, x, n, k, &raw, &in, &cons);
+      Fsa *f = kmeans_automaton(s, &w, d, x, xh, n, k, &raw, &in, &cons);
       double fid = fidelity(f, fs, pred, NULL);
       if (rnf_verbosity > 0)
         fprintf(stderr, "extract: k %d: inertia %.6g, consistency %.4f, %d states, %d after minimization, fidelity %.4f on %s\n",
@@ -392,10 +456,18 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
       } else {
         fsa_free(f);
       }
-      if (bestfid >= s->fidelity) break;
+      /* Reaching the target opens a window up to 4 x that k: validation
+      ** fidelity just under 1 often means a rare state is still merged
+      ** (Tomita 2 on an Elman net: 0.9995 from k 3 to 8, exact at 12), and
+      ** a few larger k cost little next to training.  Perfect agreement
+      ** ends the sweep at once. */
+      if (bestfid >= 1.0) break;
+      if (!kreach && fid >= s->fidelity) kreach = k;
+      if (kreach && (i + 1 >= nks || (long)ks[i + 1] > 4L * kreach)) break;
     }
     free(pred);
   }
+  if (xh != x) free(xh);
   free(x);
   walk_free(&w);
   *out = best;

@@ -2,9 +2,10 @@
 ** extract.h -- automata from the network's hidden states (Hou & Zhou).
 **
 ** Contract: extract_fsa clusters the recurrent states the network visits on
-** the chosen split, makes each cluster a state (plus a start state for the
-** initial state), takes the most frequent transition for each (state,
-** symbol), fills unseen pairs by stepping the network from the centroid,
+** the chosen split (by their h part: an LSTM's c is left out), makes each
+** cluster a state (plus a start state for the initial state), takes the
+** most frequent transition for each (state, symbol), fills unseen pairs by
+** stepping the network from the cluster's representative full state,
 ** labels each state, and (if the spec says minimize) minimizes.  The result
 ** is a complete Fsa with evidence arrays.  extract_evaluate measures it.
 ** Deterministic for a given seed.

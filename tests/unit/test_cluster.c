@@ -119,7 +119,7 @@ static void test_deterministic(void **state)
 
 /* Assignments are nearest centroids, the inertia matches a direct double
 ** computation, and at convergence the centroids are the cluster means --
-** over more rows than one distance block. */
+** over more rows than one distance block; strided rows assign alike. */
 static void test_lloyd_invariants(void **state)
 {
   (void)state;
@@ -149,6 +149,24 @@ static void test_lloyd_invariants(void **state)
   double in2 = kmeans_assign(b.x, b.n, d, c, k, a2, NULL);
   assert_memory_equal(a, a2, (size_t)b.n * sizeof *a);
   assert_true(fabs(in2 - in) <= 1e-6 * in);
+  /* kmeans_assign_ld reads only the first d floats of each wider row: the
+  ** same rows padded with 3 large junk floats (as the c of an LSTM state
+  ** [h; c]) give the same assignment and distances. */
+  const int ld = d + 3;
+  float *wide = xmalloc((size_t)b.n * ld * sizeof *wide);     /* [n x ld] */
+  for (int i = 0; i < b.n; i++) {
+    memcpy(wide + (size_t)i * ld, b.x + (size_t)i * d, (size_t)d * sizeof *wide);
+    for (int t = d; t < ld; t++) wide[(size_t)i * ld + t] = (float)(1000 * (i % 7) - 3000 * t);
+  }
+  float *dist = xmalloc((size_t)b.n * sizeof *dist), *dist2 = xmalloc((size_t)b.n * sizeof *dist2);
+  int32_t *a3 = xmalloc((size_t)b.n * sizeof *a3);
+  kmeans_assign(b.x, b.n, d, c, k, a2, dist);
+  double in3 = kmeans_assign_ld(wide, ld, b.n, d, c, k, a3, dist2);
+  assert_memory_equal(a2, a3, (size_t)b.n * sizeof *a2);
+  for (int i = 0; i < b.n; i++) assert_true(fabsf(dist[i] - dist2[i]) <= 1e-5f * (1 + dist[i]));
+  assert_true(fabs(in3 - in) <= 1e-6 * in);
+  assert_true(kmeans_assign_ld(wide, d - 1, b.n, d, c, k, a3, NULL) < 0);   /* ld < d */
+  free(wide); free(dist); free(dist2); free(a3);
   free(sum); free(a); free(a2); blobs_free(&b);
 }
 
