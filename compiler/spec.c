@@ -120,7 +120,7 @@ static const Key keys[] = {
   { "extract", "method", KT_ENUM, OFF(extract.method), 0, 0, 0, EXTRACT_KMEANS, NULL, n_method, "kmeans",
     "how hidden states are clustered into automaton states" },
   { "extract", "k", KT_K, OFF(extract.k), 2, 65536, 0, 0, NULL, NULL, "auto",
-    "clusters, or `auto` to sweep k up to `kmax` until `fidelity` is reached" },
+    "clusters, or `auto` to sweep k up to `kmax` until `fidelity` is reached, then up to 4x that k for better agreement" },
   { "extract", "kmax", KT_INT, OFF(extract.kmax), 2, 65536, 0, 64, NULL, NULL, "64",
     "upper bound for `k auto` and xmeans" },
   { "extract", "restarts", KT_INT, OFF(extract.restarts), 1, 1000, 0, 3, NULL, NULL, "3", "k-means restarts" },
