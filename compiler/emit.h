@@ -41,6 +41,9 @@ typedef struct EmitInput {
 ** C == NULL, writes a single header whose implementation is guarded by
 ** <PREFIX>_IMPLEMENTATION. */
 int emit_c(const EmitInput *in, FILE *c, FILE *h, const char *header_name);
+/* Only the declarations of the .c form's header: what the LLVM outputs
+** write beside themselves, since their objects share that ABI. */
+int emit_c_header(const EmitInput *in, FILE *h);
 
 /* LLVM (emit_llvm.c): the same automaton, ABI and semantics as emit_c (so
 ** the header emit_c writes declares the object's functions), lowered with

@@ -539,6 +539,19 @@ static void put_implementation(FILE *o, const Plan *pl)
   put_functions(o, pl);
 }
 
+int emit_c_header(const EmitInput *in, FILE *h)
+{
+  Plan pl;
+  int rc = plan_build(in, &pl, "emit_c");
+  if (rc == 0) {
+    put_provenance(h, &pl);
+    fputc('\n', h);
+    put_declarations(h, &pl);
+  }
+  plan_free(&pl);
+  return rc;
+}
+
 int emit_c(const EmitInput *in, FILE *c, FILE *h, const char *header_name)
 {
   Plan pl;

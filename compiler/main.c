@@ -22,6 +22,7 @@
 #include "emit.h"
 #include "audit.h"
 #include "verify.h"
+#include "memlimit.h"
 
 #include <cblas.h>
 #include <errno.h>
@@ -104,6 +105,23 @@ static int out_kind(const char *path)
   return -1;
 }
 
+/* "dir/name.ext" -> "dir/name.h" */
+static char *header_beside(const char *path)
+{
+  const char *dot = strrchr(path, '.');
+  return xasprintf("%.*s.h", (int)(dot - path), path);
+}
+
+/* Did the user ask for the header of PATH as an output of its own? */
+static int header_requested(const Options *o, const char *path)
+{
+  char *h = header_beside(path);
+  int found = 0;
+  for (int i = 0; i < o->noutputs; i++) found |= !strcmp(o->outputs[i], h);
+  free(h);
+  return found;
+}
+
 /* Returns -1 to go on, else an exit status. */
 static int parse_args(int argc, char **argv, Options *o)
 {
@@ -162,6 +180,28 @@ static int parse_args(int argc, char **argv, Options *o)
     }
   }
   if (!o->spec_path) return usage_error("%s", "no spec file given");
+  for (int i = 0; i < o->noutputs; i++)
+    if (out_kind(o->outputs[i]) == OUT_C && header_requested(o, o->outputs[i]))
+      return usage_error("'-o %s' writes its header beside it; '-o' that header as well would "
+                         "overwrite it with the single-file form", o->outputs[i]);
+  /* two outputs on one path would silently clobber each other; a .c
+  ** output also writes the .h beside it */
+  for (int i = 0; i < o->noutputs; i++)
+    for (int j = 0; j < i; j++) {
+      const char *a = o->outputs[i], *b = o->outputs[j];
+      size_t na = strlen(a), nb = strlen(b);
+      int same = strcmp(a, b) == 0;
+      if (!same && na == nb && strncmp(a, b, na - 1) == 0 &&
+          ((a[na - 1] == 'h' && out_kind(b) == OUT_C) || (b[nb - 1] == 'h' && out_kind(a) == OUT_C)))
+        same = 1;
+      if (same) {
+        char *m = xasprintf("-o %s and -o %s write the same file%s", b, a,
+                            strcmp(a, b) ? " (a .c output also writes the .h beside it)" : "");
+        int rc = usage_error("%s", m);
+        free(m);
+        return rc;
+      }
+    }
   return -1;
 }
 
@@ -266,9 +306,16 @@ static int get_network(const Options *o, const Spec *s, const Dataset *d, Rnn *n
       diag(DIAG_WARNING, "ignoring the unusable cache entry '%s'; training again", path);
     }
   }
-  int rc = rnn_train(&s->rnn, d, net, log);
+  /* absurd sizes fail here, in a second, not after minutes of swapping */
+  int rc = lim_check("training", lim_train_bytes(&s->rnn, d),
+                     "lower 'batch', 'hidden' or 'embed', or use shorter examples");
+  if (rc == RNF_EXIT_OK) rc = rnn_train(&s->rnn, d, net, log);
   if (rc == RNF_EXIT_OK && path) {
-    if (mkdirs(dir) != 0)
+    /* mkdir's EEXIST also covers a plain file of that name */
+    struct stat st;
+    int bad = mkdirs(dir) != 0;
+    if (!bad && stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) { errno = ENOTDIR; bad = 1; }
+    if (bad)
       diag(DIAG_WARNING, "cannot create the cache folder '%s': %s", dir, strerror(errno));
     else if (rnn_save(net, path) != RNF_EXIT_OK)
       diag(DIAG_WARNING, "the network was not cached");
@@ -287,17 +334,32 @@ typedef struct Output {
   char *aux_name;           /* what the .c includes */
 } Output;
 
+/* Does an earlier output already write the header beside output I? */
+static int header_written_before(const Options *o, int i)
+{
+  char *h = header_beside(o->outputs[i]);
+  int found = 0;
+  for (int j = 0; j < i; j++) {
+    int k = out_kind(o->outputs[j]);
+    if (k != OUT_C && k != OUT_LL && k != OUT_BC && k != OUT_O) continue;
+    char *g = header_beside(o->outputs[j]);
+    found |= !strcmp(g, h);
+    free(g);
+  }
+  free(h);
+  return found;
+}
+
 static int open_outputs(const Options *o, Output *outs)
 {
   for (int i = 0; i < o->noutputs; i++) {
     Output *x = &outs[i];
     x->kind = (OutKind)out_kind(o->outputs[i]);
     if (out_open(&x->main, o->outputs[i]) != 0) return -1;
-    if (x->kind == OUT_C) {
-      const char *p = o->outputs[i];
-      size_t n = strlen(p);
-      char *h = xstrdup(p);
-      h[n - 1] = 'h';
+    int is_llvm = x->kind == OUT_LL || x->kind == OUT_BC || x->kind == OUT_O;
+    if (x->kind == OUT_C || (is_llvm && !header_requested(o, o->outputs[i])
+                             && !header_written_before(o, i))) {
+      char *h = header_beside(o->outputs[i]);
       const char *base = strrchr(h, '/');
       x->aux_name = xstrdup(base ? base + 1 : h);
       int r = out_open(&x->aux, h);
@@ -333,6 +395,7 @@ static int write_outputs(Output *outs, int n, const EmitInput *in, const ReportI
     case OUT_BC: rc = emit_llvm(in, x->main.fp, LLVM_BC, o->target, o->opt_level); break;
     case OUT_O: rc = emit_llvm(in, x->main.fp, LLVM_OBJ, o->target, o->opt_level); break;
     }
+    if (rc == RNF_EXIT_OK && x->kind != OUT_C && x->aux.fp) rc = emit_c_header(in, x->aux.fp);
     if (rc != RNF_EXIT_OK) return rc;
   }
   /* commit only once everything is written: all or nothing */
@@ -420,6 +483,9 @@ int main(int argc, char **argv)
   if (open_outputs(&o, outs) != 0) { rc = RNF_EXIT_IO; goto done; }
   if ((rc = data_load(&spec, &data)) != RNF_EXIT_OK) goto done;
   if ((rc = get_network(&o, &spec, &data, &net, &log)) != RNF_EXIT_OK) goto done;
+  if ((rc = lim_check("extraction", lim_extract_bytes(&spec.extract, &spec.rnn, &data),
+                      "lower 'max_states', 'k' or 'kmax', or the vocabulary")) != RNF_EXIT_OK)
+    goto done;
   if ((rc = extract_fsa(&spec.extract, &net, &data, &fsa, &ev)) != RNF_EXIT_OK) goto done;
   print_summary(&spec, &ev);
   print_counterexample(&spec, &data, &ev);
