@@ -22,7 +22,11 @@ CFLAGS   += -std=c11 $(WARN)
 LLVM_LIBS := $(shell $(LLVM_CONFIG) --libs core analysis bitwriter target passes all-targets 2>/dev/null) $(shell $(LLVM_CONFIG) --ldflags 2>/dev/null)
 LDLIBS   += -lopenblas -ljansson -lm $(LLVM_LIBS)
 
-ifneq ($(SAN),)
+ifneq ($(FUZZ),)
+# `make fuzz`: every object carries libFuzzer's coverage hooks (no main).
+CFLAGS   += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+LDFLAGS  += -fsanitize=address,undefined
+else ifneq ($(SAN),)
 CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
 endif
@@ -42,7 +46,7 @@ BIN           := $(BUILD)/rnnfsac
 UNIT_SRCS     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS     := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps example check unit lit install clean help bench
+.PHONY: all deps example check unit lit install clean help bench fuzz fuzz-build experiments
 all: $(BIN)
 
 help:
@@ -51,6 +55,8 @@ help:
 	@echo "make example      deps + build + compile examples/tomita/tomita4.spec to C and run it"
 	@echo "make check        deps + sanitizer build + every test; ends with 'N passed, N failed'"
 	@echo "make install      install rnnfsac and its man page under PREFIX=$(PREFIX)"
+	@echo "make experiments  the gates experiment (docs/results.md) into $(BUILD)/experiments"
+	@echo "make fuzz         libFuzzer targets in build/fuzz, each run FUZZ_SECONDS=$(FUZZ_SECONDS)"
 
 deps:
 	@sh tools/deps.sh
@@ -108,12 +114,52 @@ example: deps
 	@echo "--- classifying a few strings with the generated C (no \"000\" = accept):"
 	printf '0110\n1000\n\n11011011\n0100101001\n0001\n01x1\n' | $(BUILD)/tomita4-embed
 
+# build/plain (no sanitizer, -O1 -g) is for the tests ASan cannot run:
+# valgrind and `ulimit -v` (tests/bad-input/, REQUIRES: plain-build).
 check: deps
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 OPT=-O1 build/san/rnnfsac unit
+	@$(MAKE) --no-print-directory BUILD=build/plain OPT=-O1 build/plain/rnnfsac
 	@sh tests/run.sh build/san
 
 bench: $(BIN)
 	@sh bench/run.sh $(BUILD)
+
+# Cells x k x languages x seeds, 1 thread; resumable (docs/results.md).
+experiments: $(BIN)
+	@sh experiments/gates/run.sh $(BIN) $(BUILD)/experiments
+
+# ---- fuzzing (tests/fuzz/, docs/hardening.md) -------------------------
+# `make fuzz FUZZ_SECONDS=N` builds everything with clang into build/fuzz
+# and runs each target for N seconds on its seed corpus
+# (tests/fuzz/corpus/<target>/); new inputs go to build/fuzz/corpus/<target>/,
+# crashes to build/fuzz/crash-<target>-*.  Fails if any target fails.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := spec tsv csv jsonl model classifier
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_GEN     := $(BUILD)/fuzz/gen
+FUZZ_CLASSIFIERS := $(FUZZ_GEN)/t4.c $(FUZZ_GEN)/fw.c $(FUZZ_GEN)/fc.c
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang FUZZ=1 OPT=-O1 fuzz-build
+	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_data.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+
+# The generated classifiers, from small specs trained once (cached).
+$(FUZZ_GEN)/t4.c: examples/tomita/tomita4.spec $(BIN)
+$(FUZZ_GEN)/fw.c: tests/fuzz/specs/words.spec $(BIN)
+$(FUZZ_GEN)/fc.c: tests/fuzz/specs/chars.spec $(BIN)
+$(FUZZ_CLASSIFIERS):
+	@mkdir -p $(dir $@)
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(BIN) -q --cache-dir $(BUILD)/fuzz/cache $< -o $@
+
+$(BUILD)/fuzz/fuzz_classifier: tests/fuzz/fuzz_classifier.c tests/fuzz/fuzz.h $(FUZZ_CLASSIFIERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -I$(FUZZ_GEN) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_CLASSIFIERS)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
