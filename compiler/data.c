@@ -14,6 +14,7 @@
 #include "fsa.h"
 #include "lang.h"
 #include "tok.h"
+#include "memlimit.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- splits ----------------------------------------------------------- */
 
@@ -226,6 +228,8 @@ static int generate(const Spec *sp, Dataset *d)
     diag_line(DIAG_ERROR, sp->file, 0, "need at least 3 samples, not %d", s->samples);
     return RNF_EXIT_DATA;
   }
+  int lrc = lim_check("generating the data", lim_generate_bytes(s), "lower 'samples' or the 'length' range");
+  if (lrc != RNF_EXIT_OK) return lrc;
   int dup = tok_init_alphabet(&d->tok, alpha, na, s->catchall);
   if (dup >= 0) {
     diag_line(DIAG_ERROR, sp->file, 0, "the alphabet \"%s\" repeats '%c'", alpha, alpha[dup]);
@@ -725,6 +729,17 @@ static int load_files(const Spec *sp, Dataset *d)
   ExList tr = {0}, va = {0}, te = {0};
   const char *paths[3] = { s->train, s->valid, s->test };
   ExList *lists[3] = { &tr, &va, &te };
+  /* the examples, their symbols and the tokenizer's counts: a small
+  ** multiple of the files' bytes (bytes tokens: 4 per byte, plus copies) */
+  double fbytes = 0;
+  for (int i = 0; i < 3; i++) {
+    struct stat st;
+    if (paths[i] && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) fbytes += (double)st.st_size;
+  }
+  if ((rc = lim_check("reading the data", fbytes * 8, "use smaller data files")) != RNF_EXIT_OK) {
+    tok_free(&alpha);
+    return rc;
+  }
   for (int i = 0; i < 3 && rc == RNF_EXIT_OK; i++)
     if (paths[i]) rc = read_file_examples(sp, &alpha, paths[i], lists[i]);
   if (!s->train && rc == RNF_EXIT_OK) {

@@ -21,31 +21,44 @@
 
 #define MAX_OPEN 64
 static char *open_tmps[MAX_OPEN];      /* temporaries not yet committed */
+static pid_t open_pids[MAX_OPEN];      /* their creators: a forked child's exit() leaves the parent's alone */
 static volatile sig_atomic_t in_signal;
 
 static void track(char *tmp, int add)
 {
   for (int i = 0; i < MAX_OPEN; i++) {
-    if (add && !open_tmps[i]) { open_tmps[i] = tmp; return; }
+    if (add && !open_tmps[i]) { open_tmps[i] = tmp; open_pids[i] = getpid(); return; }
     if (!add && open_tmps[i] == tmp) { open_tmps[i] = NULL; return; }
   }
+}
+
+/* exit() before commit -- out of memory (xmalloc), an internal error, any
+** early return from main -- removes the temporaries too, as out.h promises */
+static void at_exit(void)
+{
+  for (int i = 0; i < MAX_OPEN; i++)
+    if (open_tmps[i] && open_pids[i] == getpid()) { unlink(open_tmps[i]); open_tmps[i] = NULL; }
 }
 
 int out_open(OutFile *o, const char *path)
 {
   static unsigned seq;
+  static int registered;
+  if (!registered) { atexit(at_exit); registered = 1; }
   memset(o, 0, sizeof *o);
   o->path = xstrdup(path);
   o->tmp = xasprintf("%s.tmp.%ld.%u", path, (long)getpid(), seq++);
+  track(o->tmp, 1);   /* before the file exists: a signal right after open() must find it */
   int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
   if (fd < 0 || !(o->fp = fdopen(fd, "w"))) {
-    diag(DIAG_ERROR, "cannot write '%s': %s", path, strerror(errno));
+    int e = errno;
     if (fd >= 0) { close(fd); unlink(o->tmp); }
+    track(o->tmp, 0);
+    diag(DIAG_ERROR, "cannot write '%s': %s", path, strerror(e));
     free(o->path); free(o->tmp);
     memset(o, 0, sizeof *o);
     return -1;
   }
-  track(o->tmp, 1);
   return 0;
 }
 

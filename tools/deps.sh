@@ -2,7 +2,7 @@
 # Install the Debian packages rnnfsac builds and tests with, if missing.
 # As root this runs apt-get; otherwise it prints the command to run.
 set -e
-PKGS="build-essential flex bison libopenblas-dev libjansson-dev libcmocka-dev llvm-dev llvm-14-tools clang python3 graphviz python3-jsonschema chromium"
+PKGS="build-essential flex bison libopenblas-dev libjansson-dev libcmocka-dev llvm-dev llvm-14-tools clang python3 graphviz python3-jsonschema chromium valgrind"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
