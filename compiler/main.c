@@ -180,10 +180,6 @@ static int parse_args(int argc, char **argv, Options *o)
     }
   }
   if (!o->spec_path) return usage_error("%s", "no spec file given");
-  for (int i = 0; i < o->noutputs; i++)
-    if (out_kind(o->outputs[i]) == OUT_C && header_requested(o, o->outputs[i]))
-      return usage_error("'-o %s' writes its header beside it; '-o' that header as well would "
-                         "overwrite it with the single-file form", o->outputs[i]);
   /* two outputs on one path would silently clobber each other; a .c
   ** output also writes the .h beside it */
   for (int i = 0; i < o->noutputs; i++)
