@@ -80,21 +80,6 @@ static void case_free(Case *k)
   }
 }
 
-/* symclass from identical columns, numbered by first member (fsa.h). */
-static void symclasses(Fsa *f)
-{
-  f->nsymclass = 0;
-  for (int a = 0; a < f->nsym; a++) {
-    f->symclass[a] = -1;
-    for (int b = 0; b < a && f->symclass[a] < 0; b++) {
-      int same = 1;
-      for (int s = 0; s < f->nstates && same; s++)
-        same = f->next[s * f->nsym + a] == f->next[s * f->nsym + b];
-      if (same) f->symclass[a] = f->symclass[b];
-    }
-    if (f->symclass[a] < 0) f->symclass[a] = f->nsymclass++;
-  }
-}
 
 static void alphabet_tok(Tokenizer *t, const char *alpha, int catchall)
 {
@@ -129,7 +114,7 @@ static void tomita4(Case *k)
     k->f->next[s * 2 + 1] = nx[s][1];
     k->f->label[s] = s < 3;
   }
-  symclasses(k->f);
+  fsa_symclasses(k->f);
   alphabet_tok(&k->tok, "01", 0);
   k->nclass = 2;
   k->names = names2("reject", "accept");
@@ -152,7 +137,7 @@ static void bytes_machine(Case *k, uint64_t seed)
     k->f->label[s] = s % 3;
   }
   k->f->start = 2;
-  symclasses(k->f);
+  fsa_symclasses(k->f);
   memset(&k->tok, 0, sizeof k->tok);
   k->tok.kind = TOKS_BYTES;
   k->tok.nsym = 256;
@@ -183,7 +168,7 @@ static void hostile_machine(Case *k, uint64_t seed)
   }
   /* two symbols with identical columns, so a class holds several */
   for (int s = 0; s < ns; s++) k->f->next[s * nsym + 3] = k->f->next[s * nsym + 1];
-  symclasses(k->f);
+  fsa_symclasses(k->f);
   k->nclass = NHOSTILE + 1;
   k->names = xcalloc(NHOSTILE + 1, sizeof *k->names);
   for (int c = 0; c < NHOSTILE; c++) k->names[c] = xstrdup(hostile[c]);
@@ -222,7 +207,7 @@ static void token_machine(Case *k, TokensKind kind, int punct, uint64_t seed)
     k->f->label[s] = s % 3;
   }
   k->f->start = 1;
-  symclasses(k->f);
+  fsa_symclasses(k->f);
   k->nclass = 3;
   k->names = xcalloc(3, sizeof *k->names);
   k->names[0] = xstrdup("neg"); k->names[1] = xstrdup("neu"); k->names[2] = xstrdup("pos");
@@ -275,7 +260,7 @@ static void big_vocab_machine(Case *k, uint64_t seed, char ***words, int *nwords
     k->f->label[s] = s % 2;
   }
   free(grp);
-  symclasses(k->f);
+  fsa_symclasses(k->f);
   k->nclass = 2;
   k->names = names2("no", "yes");
 }
@@ -618,7 +603,7 @@ static void test_input_ignored(void **state)
     for (int a = 0; a < 256; a++) k.f->next[s * 256 + a] = 1 - s;
     k.f->label[s] = 2 * s;
   }
-  symclasses(k.f);
+  fsa_symclasses(k.f);
   assert_int_equal(k.f->nsymclass, 1);
   char alpha[256];
   for (int b = 1; b < 256; b++) alpha[b - 1] = (char)b;
@@ -637,7 +622,7 @@ static void test_input_ignored(void **state)
     for (int a = 0; a < nsym; a++) k.f->next[s * nsym + a] = 1 - s;
     k.f->label[s] = s;
   }
-  symclasses(k.f);
+  fsa_symclasses(k.f);
   v = make_frag_inputs(frags, NFRAGS, 1, 300, 33, &nv);
   check_inputs_opt(&k, v, nv, 34, 1);
   free_inputs(v, nv);
