@@ -293,13 +293,17 @@ static int get_network(const Options *o, const Spec *s, const Dataset *d, Rnn *n
   if (path && !o->retrain) {
     struct stat st;
     if (stat(path, &st) == 0) {
-      if (rnn_load(net, path) == RNF_EXIT_OK) {
+      /* a bad entry only costs a retrain: one warning, never an error */
+      char why[256];
+      Rnn want = { .cell = s->rnn.cell, .nsym = d->tok.nsym, .embed = s->rnn.embed,
+                   .hidden = s->rnn.hidden, .nclass = d->nclass };
+      if (rnn_probe(net, path, &want, why, sizeof why) == RNF_EXIT_OK) {
         log_load(path, log);
         if (rnf_verbosity >= 0) fprintf(stderr, "rnnfsac: using the cached network %s\n", path);
         free(path); free(dir);
         return RNF_EXIT_OK;
       }
-      diag(DIAG_WARNING, "ignoring the unusable cache entry '%s'; training again", path);
+      diag(DIAG_WARNING, "ignoring the cache entry '%s' (%s); training again", path, why);
     }
   }
   /* absurd sizes fail here, in a second, not after minutes of swapping */

@@ -14,6 +14,7 @@
 #include <cblas.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,70 +551,105 @@ int rnn_save(const Rnn *r, const char *path)
   return out_commit(&o) == 0 ? RNF_EXIT_OK : RNF_EXIT_IO;
 }
 
-static int load_error(FILE *f, const char *path, const char *what)
+/* One loader for both entry points: it never prints, it says why in WHY
+** (at most WHYLEN bytes, no path) so that rnn_load can make it an error and
+** rnn_probe can leave it to the caller, e.g. as a cache warning. */
+static int load_fail(FILE *f, char *why, size_t whylen, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+static int load_fail(FILE *f, char *why, size_t whylen, const char *fmt, ...)
 {
   if (f) fclose(f);
-  diag_line(DIAG_ERROR, path, 0, "%s", what);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(why, whylen, fmt, ap);
+  va_end(ap);
   return RNF_EXIT_IO;
 }
 
-int rnn_load(Rnn *r, const char *path)
+/* "gru, 3 symbols, embed 0, hidden 16, 2 classes" */
+static const char *shape_str(const Rnn *r, char *buf, size_t n)
+{
+  snprintf(buf, n, "%s, %d symbols, embed %d, hidden %d, %d classes",
+           rnn_cell_name(r->cell), r->nsym, r->embed, r->hidden, r->nclass);
+  return buf;
+}
+
+static int load_file(Rnn *r, const char *path, const Rnn *want, char *why, size_t whylen)
 {
   memset(r, 0, sizeof *r);
   FILE *f = fopen(path, "rb");
-  if (!f) {
-    diag_line(DIAG_ERROR, path, 0, "cannot read model file: %s", strerror(errno));
-    return RNF_EXIT_IO;
-  }
+  if (!f) return load_fail(NULL, why, whylen, "cannot read model file: %s", strerror(errno));
   unsigned char hdr[HEADER_BYTES];
   size_t got = fread(hdr, 1, sizeof hdr, f);
   if (got >= 8 && memcmp(hdr, MAGIC, 8) != 0)
-    return load_error(f, path, "not an rnnfsac model file (bad magic)");
-  if (got < sizeof hdr) return load_error(f, path, "model file truncated (incomplete header)");
-  if (get32(hdr + 12) != 0x01020304u) return load_error(f, path, "model file has a bad byte-order mark");
-  if (get32(hdr + 8) != FORMAT_VERSION) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "model file format version %u is not supported (expected %u)",
-             (unsigned)get32(hdr + 8), FORMAT_VERSION);
-    return load_error(f, path, msg);
-  }
+    return load_fail(f, why, whylen, "not an rnnfsac model file (bad magic)");
+  if (got < sizeof hdr) return load_fail(f, why, whylen, "model file truncated (incomplete header)");
+  if (get32(hdr + 12) != 0x01020304u) return load_fail(f, why, whylen, "model file has a bad byte-order mark");
+  if (get32(hdr + 8) != FORMAT_VERSION)
+    return load_fail(f, why, whylen, "model file format version %u is not supported (expected %u)",
+                     (unsigned)get32(hdr + 8), FORMAT_VERSION);
   uint32_t cell = get32(hdr + 16), nsym = get32(hdr + 20), embed = get32(hdr + 24);
   uint32_t hidden = get32(hdr + 28), nclass = get32(hdr + 32);
   if (cell > CELL_LSTM || nsym < 1 || nsym > RNN_MAX_NSYM || embed > RNN_MAX_EMBED ||
       hidden < 1 || hidden > RNN_MAX_HIDDEN || nclass < 2 || nclass > RNN_MAX_NCLASS ||
       get32(hdr + 36) != 0)
-    return load_error(f, path, "model file header has impossible sizes");
+    return load_fail(f, why, whylen, "model file header has impossible sizes");
   Rnn shape = { .cell = (CellKind)cell, .nsym = (int)nsym, .embed = (int)embed,
                 .hidden = (int)hidden, .nclass = (int)nclass };
+  /* a sound file for another network: refuse before reading the weights */
+  if (want && (shape.cell != want->cell || shape.nsym != want->nsym || shape.embed != want->embed ||
+               shape.hidden != want->hidden || shape.nclass != want->nclass))
+  {
+    char has[96], exp[96];
+    return load_fail(f, why, whylen, "model file is for another network (%s; expected %s)",
+                     shape_str(&shape, has, sizeof has), shape_str(want, exp, sizeof exp));
+  }
   size_t off[7];
   size_t np = layout(&shape, off);
   if (get64(hdr + 40) != (uint64_t)np)
-    return load_error(f, path, "model file parameter count does not match its sizes");
+    return load_fail(f, why, whylen, "model file parameter count does not match its sizes");
   /* the file's size must match before anything that large is allocated */
   struct stat st;
   if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
       (uint64_t)st.st_size != HEADER_BYTES + 4 * (uint64_t)np + 8)
-    return load_error(f, path, (uint64_t)st.st_size < HEADER_BYTES + 4 * (uint64_t)np + 8
-                                   ? "model file truncated" : "model file has trailing bytes");
+    return load_fail(f, why, whylen, "%s", (uint64_t)st.st_size < HEADER_BYTES + 4 * (uint64_t)np + 8
+                                             ? "model file truncated" : "model file has trailing bytes");
   uint64_t h = hash_bytes(HASH_INIT, hdr, sizeof hdr);
   rnn_alloc(r, shape.cell, shape.nsym, shape.embed, shape.hidden, shape.nclass);
   unsigned char buf[4096];
   for (size_t i = 0; i < np;) {
-    size_t want = (np - i) * 4 < sizeof buf ? (np - i) * 4 : sizeof buf;
-    if (fread(buf, 1, want, f) != want) {
+    size_t want_bytes = (np - i) * 4 < sizeof buf ? (np - i) * 4 : sizeof buf;
+    if (fread(buf, 1, want_bytes, f) != want_bytes) {
       rnn_free(r);
-      return load_error(f, path, "model file truncated");
+      return load_fail(f, why, whylen, "model file truncated");
     }
-    h = hash_bytes(h, buf, want);
-    for (size_t k = 0; k < want; k += 4, i++) {
+    h = hash_bytes(h, buf, want_bytes);
+    for (size_t k = 0; k < want_bytes; k += 4, i++) {
       uint32_t u = get32(buf + k);
       memcpy(&r->params[i], &u, 4);
     }
   }
   got = fread(buf, 1, 9, f);
-  if (got < 8) { rnn_free(r); return load_error(f, path, "model file truncated (no checksum)"); }
-  if (got > 8) { rnn_free(r); return load_error(f, path, "model file has trailing bytes"); }
-  if (get64(buf) != h) { rnn_free(r); return load_error(f, path, "model file checksum mismatch (corrupt file)"); }
+  const char *bad = got < 8 ? "model file truncated (no checksum)"
+                  : got > 8 ? "model file has trailing bytes"
+                  : get64(buf) != h ? "model file checksum mismatch (corrupt file)" : NULL;
+  if (bad) { rnn_free(r); return load_fail(f, why, whylen, "%s", bad); }
   fclose(f);
   return RNF_EXIT_OK;
+}
+
+int rnn_load(Rnn *r, const char *path)
+{
+  char why[256];
+  int rc = load_file(r, path, NULL, why, sizeof why);
+  if (rc != RNF_EXIT_OK) diag_line(DIAG_ERROR, path, 0, "%s", why);
+  return rc;
+}
+
+int rnn_probe(Rnn *r, const char *path, const Rnn *want, char *why, size_t whylen)
+{
+  char scratch[1];
+  if (!why || whylen == 0) { why = scratch; whylen = sizeof scratch; }
+  why[0] = '\0';
+  return load_file(r, path, want, why, whylen);
 }

@@ -62,10 +62,20 @@ int rnn_classify(const Rnn *r, const int32_t *seq, int len);
 void rnn_states(const Rnn *r, const int32_t *seq, int len, float *out);
 double rnn_accuracy(const Rnn *r, const Split *s);   /* 0 for an empty split */
 
-/* Model files: 0 on success; on failure a message naming PATH and what is
-** wrong (bad magic, version, truncated, checksum) and RNF_EXIT_IO. */
+/* Model files: 0 on success, else RNF_EXIT_IO.  rnn_save reports its own
+** failures.  rnn_load is for a file the user named: on failure it reports
+** "PATH: error: WHAT" (bad magic, version, byte-order mark, sizes, truncated,
+** trailing bytes, checksum, unreadable) and leaves R empty. */
 int rnn_save(const Rnn *r, const char *path);
 int rnn_load(Rnn *r, const char *path);
+/* The same checks without printing anything, for a cache that may hold
+** damaged or stale entries (the caller decides how loud to be): on failure
+** WHY gets the one-line reason rnn_load would print (no path, truncated to
+** WHYLEN bytes; WHY may be NULL) and R is left empty.  If WANT is not NULL,
+** a sound file whose cell, nsym, embed, hidden or nclass differ from WANT's
+** is refused too ("model file is for another network (...; expected ...)"),
+** before its weights are read. */
+int rnn_probe(Rnn *r, const char *path, const Rnn *want, char *why, size_t whylen);
 
 /* ---- below: shared by rnn.c, train.c and their unit tests ------------ */
 

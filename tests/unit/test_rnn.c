@@ -5,7 +5,9 @@
 ** batched loss (rnn_batch_loss: input projection, every cell, masking of
 ** unequal lengths, output layer), for every cell with one-hot and embedded
 ** input.  The single-sequence path (rnn_step/rnn_output) must agree with
-** the batched one.  Model files must round-trip and reject damage.
+** the batched one.  Model files must round-trip and reject damage: rnn_load
+** as an error naming the file, rnn_probe (the cache's loader) silently with
+** the same reason, and rnn_probe also a sound file for another network.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,9 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "rnn.h"
+#include "diag.h"
 
 /* A split from a string of examples "seq:label" separated by spaces, the
 ** sequence a string of digits (symbols), e.g. "012:1 :0 2:2". */
@@ -187,6 +191,30 @@ static void spit(const char *path, const unsigned char *b, size_t n)
   fclose(f);
 }
 
+/* rnn_probe with stderr captured: it must print nothing and count no error. */
+static int probe_silently(Rnn *q, const char *path, const Rnn *want, char *why, size_t whylen)
+{
+  char *cap = tmp_path("stderr");
+  int errs = diag_errors();
+  fflush(stderr);
+  int saved = dup(2), fd = open(cap, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  assert_true(saved >= 0 && fd >= 0);
+  dup2(fd, 2);
+  close(fd);
+  int rc = rnn_probe(q, path, want, why, whylen);
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  FILE *f = fopen(cap, "rb");
+  assert_non_null(f);
+  assert_int_equal(fgetc(f), EOF);
+  fclose(f);
+  unlink(cap);
+  free(cap);
+  assert_int_equal(diag_errors(), errs);
+  return rc;
+}
+
 static void test_load_rejects_damage(void **st)
 {
   (void)st;
@@ -199,20 +227,21 @@ static void test_load_rejects_damage(void **st)
   assert_int_equal(n, 48 + 4 * r.nparams + 8);
   assert_memory_equal(b, "RNFSACM\0", 8);
 
-  /* each damaged copy must be refused with RNF_EXIT_IO and leave q empty */
-  struct { size_t at; unsigned char x; size_t len; } cases[] = {
-    { 60, 0x01, 0 },          /* a flipped bit in the parameters: checksum */
-    { n - 1, 0x80, 0 },       /* a flipped bit in the checksum */
-    { 0, 'X', 0 },            /* magic */
-    { 8, 0x02, 0 },           /* version 3 */
-    { 13, 0xff, 0 },          /* byte-order mark */
-    { 31, 0x40, 0 },          /* hidden ~ 1e9: absurd, refused before allocating */
-    { 16, 0x07, 0 },          /* no such cell */
-    { 40, 0x01, 0 },          /* nparams disagrees with the sizes */
-    { 0, 0, n - 9 },          /* truncated checksum */
-    { 0, 0, 100 },            /* truncated parameters */
-    { 0, 0, 20 },             /* truncated header */
-    { 0, 0, 0 },              /* empty file */
+  /* each damaged copy must be refused with RNF_EXIT_IO and leave q empty;
+  ** rnn_load reports one error, rnn_probe none but says the same why */
+  struct { size_t at; unsigned char x; size_t len; const char *why; } cases[] = {
+    { 60, 0x01, 0, "model file checksum mismatch (corrupt file)" },  /* a flipped bit in the parameters */
+    { n - 1, 0x80, 0, "model file checksum mismatch (corrupt file)" }, /* a flipped bit in the checksum */
+    { 0, 'X', 0, "not an rnnfsac model file (bad magic)" },
+    { 8, 0x02, 0, "model file format version 3 is not supported (expected 1)" },
+    { 13, 0xff, 0, "model file has a bad byte-order mark" },
+    { 31, 0x40, 0, "model file header has impossible sizes" },  /* hidden ~ 1e9: refused before allocating */
+    { 16, 0x07, 0, "model file header has impossible sizes" },  /* no such cell */
+    { 40, 0x01, 0, "model file parameter count does not match its sizes" },
+    { 0, 0, n - 9, "model file truncated" },                    /* truncated checksum */
+    { 0, 0, 100, "model file truncated" },                      /* truncated parameters */
+    { 0, 0, 20, "model file truncated (incomplete header)" },
+    { 0, 0, 0, "model file truncated (incomplete header)" },    /* empty file */
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     unsigned char *c = malloc(n + 1);
@@ -222,8 +251,15 @@ static void test_load_rejects_damage(void **st)
     if (i == sizeof cases / sizeof *cases - 1) len = 0;
     spit(bad, c, len);
     memset(&q, 0x55, sizeof q);
+    int errs = diag_errors();
     assert_int_equal(rnn_load(&q, bad), RNF_EXIT_IO);
+    assert_int_equal(diag_errors(), errs + 1);
     assert_null(q.params);
+    char why[256];
+    memset(&q, 0x55, sizeof q);
+    assert_int_equal(probe_silently(&q, bad, NULL, why, sizeof why), RNF_EXIT_IO);
+    assert_null(q.params);
+    assert_string_equal(why, cases[i].why);
     free(c);
   }
   /* huge but self-consistent sizes: refused by the length check, before
@@ -250,14 +286,67 @@ static void test_load_rejects_damage(void **st)
   spit(bad, c, n + 1);
   assert_int_equal(rnn_load(&q, bad), RNF_EXIT_IO);
   free(c);
+  char why[256];
+  assert_int_equal(probe_silently(&q, bad, NULL, why, sizeof why), RNF_EXIT_IO);
+  assert_string_equal(why, "model file has trailing bytes");
+  /* a short WHY is cut, not overrun; a NULL one is allowed */
+  char small[8];
+  assert_int_equal(probe_silently(&q, bad, NULL, small, sizeof small), RNF_EXIT_IO);
+  assert_string_equal(small, "model f");
+  assert_int_equal(probe_silently(&q, bad, NULL, NULL, 0), RNF_EXIT_IO);
   /* missing file */
   unlink(bad);
   assert_int_equal(rnn_load(&q, bad), RNF_EXIT_IO);
-  /* and the intact file still loads */
+  assert_int_equal(probe_silently(&q, bad, NULL, why, sizeof why), RNF_EXIT_IO);
+  assert_string_equal(why, "cannot read model file: No such file or directory");
+  /* and the intact file still loads, both ways, and probes clean */
   assert_int_equal(rnn_load(&q, path), RNF_EXIT_OK);
+  rnn_free(&q);
+  strcpy(why, "stale");
+  assert_int_equal(probe_silently(&q, path, &r, why, sizeof why), RNF_EXIT_OK);
+  assert_string_equal(why, "");
+  assert_memory_equal(q.params, r.params, r.nparams * sizeof(float));
   rnn_free(&q);
   unlink(path);
   free(b); free(path); free(bad);
+  rnn_free(&r);
+}
+
+/* A sound file for a network of another shape (e.g. a hash collision in the
+** cache, or a file copied in by hand) is refused by rnn_probe when a shape
+** is wanted, with both shapes in the reason; each of the five fields counts. */
+static void test_probe_other_network(void **st)
+{
+  (void)st;
+  Rnn r, q;
+  random_model(&r, CELL_GRU, 3, 0, 4, 2, 9);
+  char *path = tmp_path("shape");
+  assert_int_equal(rnn_save(&r, path), RNF_EXIT_OK);
+  char why[256];
+  for (int field = 0; field < 5; field++) {
+    Rnn want = { .cell = r.cell, .nsym = r.nsym, .embed = r.embed, .hidden = r.hidden, .nclass = r.nclass };
+    switch (field) {
+    case 0: want.cell = CELL_LSTM; break;
+    case 1: want.nsym = 7; break;
+    case 2: want.embed = 2; break;
+    case 3: want.hidden = 5; break;
+    default: want.nclass = 3; break;
+    }
+    memset(&q, 0x55, sizeof q);
+    assert_int_equal(probe_silently(&q, path, &want, why, sizeof why), RNF_EXIT_IO);
+    assert_null(q.params);
+    assert_non_null(strstr(why, "model file is for another network (gru, 3 symbols, embed 0, hidden 4, 2 classes; expected "));
+  }
+  Rnn want = { .cell = CELL_MGU, .nsym = 7, .embed = 2, .hidden = 5, .nclass = 3 };
+  assert_int_equal(probe_silently(&q, path, &want, why, sizeof why), RNF_EXIT_IO);
+  assert_string_equal(why, "model file is for another network (gru, 3 symbols, embed 0, hidden 4, 2 classes;"
+                           " expected mgu, 7 symbols, embed 2, hidden 5, 3 classes)");
+  /* without a wanted shape any sound file loads */
+  assert_int_equal(probe_silently(&q, path, NULL, why, sizeof why), RNF_EXIT_OK);
+  assert_int_equal(q.hidden, 4);
+  rnn_free(&q);
+  unlink(path);
+  free(path);
   rnn_free(&r);
 }
 
@@ -272,6 +361,7 @@ int main(void)
     cmocka_unit_test(test_single_matches_batch),
     cmocka_unit_test(test_save_load),
     cmocka_unit_test(test_load_rejects_damage),
+    cmocka_unit_test(test_probe_other_network),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
