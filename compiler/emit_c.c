@@ -45,7 +45,7 @@
 
 /* Table element types: the smallest unsigned type holding the plan's values. */
 #define ST_T(pl)   cgen_uint_type((pl)->maxst)
-#define CLS_T(pl)  cgen_uint_type((uint32_t)((pl)->ncls - 1))
+#define CLS_T(pl)  cgen_uint_type((pl)->maxclsval)
 #define LAB_T(pl)  cgen_uint_type((uint32_t)((pl)->f->nclass - 1))
 #define LX_T(pl)   cgen_uint_type((uint32_t)((pl)->nlx - 1))
 #define BASE_T(pl) cgen_uint_type((pl)->maxbase)
@@ -285,13 +285,14 @@ static void put_tables(FILE *o, const Plan *pl)
     for (int c = 0; c < pl->ncls; c++) {
       fprintf(o, "**   %2d: ", c);
       put_class_bytes(o, pl, c);
-      if (c == pl->errcls) fputs("  (outside the alphabet: error)", o);
+      if (c == pl->errcls && pl->premul && pl->step > 1)
+        fprintf(o, "  (outside the alphabet: error, stored as %lu)", (unsigned long)pl->single);
+      else if (c == pl->errcls) fputs("  (outside the alphabet: error)", o);
       else if (t->kind == TOKS_ALPHABET) { fputs("  symbols", o); put_class_symbols(o, pl, c, 64); }
       fputc('\n', o);
     }
     fputs("*/\n", o);
-    for (int b = 0; b < 256; b++) v[b] = (uint32_t)pl->byteclass[b];
-    put_array(o, CLS_T(pl), p, "tab_class", v, 256, 16);
+    put_array(o, CLS_T(pl), p, "tab_class", pl->clsval, 256, 16);
   } else {
     fprintf(o, "/* Input classes (%s with the same effect on every state):\n",
             t->kind == TOKS_CHARS ? "characters" : "words");
@@ -332,9 +333,10 @@ static void put_tables(FILE *o, const Plan *pl)
   if (pl->in->style == STYLE_TABLE) {
     if (pl->premul && pl->step > 1)
       fprintf(o, "/* Next state: row offset (state * %lu) + the classes of %d bytes as a\n"
-              "** base-%d number -> row offset of the state after them; row offset + %lu\n"
-              "** + class -> after one byte%s. */\n", (unsigned long)pl->stride, pl->step, pl->ncls,
-              (unsigned long)pl->single, pl->err >= 0 ? "; the last row is the error state" : "");
+              "** base-%lu number -> row offset of the state after them; row offset + %lu\n"
+              "** + class -> after one byte%s. */\n", (unsigned long)pl->stride, pl->step,
+              1ul << pl->kbits, (unsigned long)pl->single,
+              pl->err >= 0 ? "; the last row is the error state" : "");
     else if (pl->premul)
       fprintf(o, "/* Next state: row offset (state * %d) + input class -> row offset of\n"
               "** the next state%s. */\n", pl->ncls, pl->err >= 0 ? "; the last row is the error state" : "");
@@ -424,14 +426,13 @@ static void put_step(FILE *o, const Plan *pl)
   fputs("  }\n  return st;\n}\n\n", o);
 }
 
-/* VAR = the classes of the K bytes at p[i + OFF] as a base-ncls number
+/* VAR = the classes of the K bytes at p[i + OFF] as kbits-bit digits
 ** (the offset of their K-byte entry in a row of tab_next). */
 static void put_kindex(FILE *o, const Plan *pl, const char *var, int off)
 {
-  unsigned long w = pl->single;
   fprintf(o, "    %s = ", var);
   for (int j = 0; j < pl->step; j++) {
-    w /= (unsigned long)pl->ncls;
+    unsigned long w = 1ul << (pl->kbits * (pl->step - 1 - j));
     if (j) fputs("\n       + ", o);
     fprintf(o, "%s_tab_class[p[i + %d]]", pl->p, off + j);
     if (w > 1) fprintf(o, " * %luu", w);
@@ -443,7 +444,7 @@ static void put_functions(FILE *o, const Plan *pl)
 {
   const char *p = pl->p, *P = pl->up;
   TokensKind kind = pl->t->kind;
-  int bytelevel = kind == TOKS_ALPHABET || kind == TOKS_BYTES;
+  int bytelevel = kind == TOKS_ALPHABET || kind == TOKS_BYTES, errexit = 0;
   if (!bytelevel) put_step(o, pl);
 
   fprintf(o, "void %s_init(%s_state *s)\n{\n", p, p);
@@ -480,17 +481,28 @@ static void put_functions(FILE *o, const Plan *pl)
     /* K bytes per dependent load.  The class sums are computed apart and
     ** added to the table's address, not to st: compilers reassociate
     ** st + (a + b + ...) into a chain of adds after the load, while
-    ** (tab + x)[st] leaves one add (or none) on the loop-carried path. */
-    int k = pl->step;
+    ** (tab + x)[st] leaves one add (or none) on the loop-carried path.
+    ** An index >= single holds an error byte: the error state is sticky,
+    ** so the loop leaves at once. */
+    int k = pl->step, e = pl->err >= 0;
+    unsigned long one = (unsigned long)pl->single;
     fprintf(o, "  for (i = 0; i + %d <= n; i += %d) {\n", 2 * k, 2 * k);
     put_kindex(o, pl, "x0", 0);
     put_kindex(o, pl, "x1", k);
+    if (e) fprintf(o, "    if ((x0 | x1) >= %luu) goto error;\n", one);
     fprintf(o, "    st = (%s_tab_next + x0)[st];\n    st = (%s_tab_next + x1)[st];\n  }\n", p, p);
     fprintf(o, "  if (i + %d <= n) {\n", k);
     put_kindex(o, pl, "x0", 0);
+    if (e) fprintf(o, "    if (x0 >= %luu) goto error;\n", one);
     fprintf(o, "    st = (%s_tab_next + x0)[st];\n    i += %d;\n  }\n", p, k);
-    fprintf(o, "  for (; i < n; i++)\n    st = %s_tab_next[st + %luu + %s_tab_class[p[i]]];\n",
-            p, (unsigned long)pl->single, p);
+    if (e) {
+      fprintf(o, "  for (; i < n; i++) {\n    x0 = %s_tab_class[p[i]];\n", p);
+      fprintf(o, "    if (x0 >= %du) goto error;\n", pl->vcls);
+      fprintf(o, "    st = %s_tab_next[st + %luu + x0];\n  }\n", p, one);
+      errexit = 1;
+    } else {
+      fprintf(o, "  for (; i < n; i++)\n    st = %s_tab_next[st + %luu + %s_tab_class[p[i]]];\n", p, one, p);
+    }
   } else if (pl->in->style == STYLE_TABLE) {
     fprintf(o, "  for (i = 0; i < n; i++)\n    st = %s_tab_next[st + %s_tab_class[p[i]]];\n", p, p);
   } else {
@@ -503,7 +515,11 @@ static void put_functions(FILE *o, const Plan *pl)
     fputs("    }\n  }\n", o);
     free(sel);
   }
-  fprintf(o, "  s->state = (%s)st;\n}\n\n", ST_T(pl));
+  fprintf(o, "  s->state = (%s)st;\n", ST_T(pl));
+  if (errexit)
+    fprintf(o, "  return;\nerror:   /* a byte outside the alphabet: the error state is sticky */\n"
+            "  s->state = %lu;\n", (unsigned long)pl->err * (unsigned long)pl->stride);
+  fputs("}\n\n", o);
 
   fprintf(o, "int %s_label(const %s_state *s)\n{\n", p, p);
   if (kind == TOKS_CHARS) {

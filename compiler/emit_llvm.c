@@ -250,15 +250,13 @@ static void build_tables(Gen *g)
   const Fsa *f = pl->f;
   const char *p = pl->in->prefix;
   char *nm;
-  uint32_t v[256];
 
   if (!plan_bytelevel(pl)) {
     token_tables(g);
   } else {
-    for (int b = 0; b < 256; b++) v[b] = (uint32_t)pl->byteclass[b];
     nm = xasprintf("%s_tab_class", p);
     g->tab_class = add_global(g, LLVMArrayType(g->cls_t, 256), nm,
-                              const_table(g->cls_t, v, 256, &g->tab_class_t), LLVMInternalLinkage);
+                              const_table(g->cls_t, pl->clsval, 256, &g->tab_class_t), LLVMInternalLinkage);
     free(nm);
   }
 
@@ -350,33 +348,54 @@ static LLVMValueRef load_next(Gen *g, LLVMValueRef idx32)
   return to_i32(g, LLVMBuildLoad2(g->b, g->st_t, np, "next"), "st.next");
 }
 
-/* One K-byte step at offset I: st = flat[st + the classes of buf[i ..
-** i+K-1] as a base-ncls number] (emit_plan.h). */
-static LLVMValueRef k_step(Gen *g, LLVMValueRef st, LLVMValueRef buf, LLVMValueRef i)
+/* The classes of buf[i .. i+K-1] as kbits-bit digits, first byte most
+** significant (emit_plan.h): the offset of their K-byte entry in a row,
+** or >= single if one of them is an error byte. */
+static LLVMValueRef k_index(Gen *g, LLVMValueRef buf, LLVMValueRef i)
 {
-  uint32_t w = g->pl->single;
   LLVMValueRef sum = NULL;
   for (int j = 0; j < g->pl->step; j++) {
     LLVMValueRef ij = j ? LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, (unsigned long long)j, 0), "ij") : i;
     LLVMValueRef c = load_class(g, buf, ij);
-    w /= (uint32_t)g->pl->ncls;
-    if (w > 1) c = LLVMBuildNUWMul(g->b, c, LLVMConstInt(g->i32, w, 0), "cw");
+    unsigned sh = (unsigned)(g->pl->kbits * (g->pl->step - 1 - j));
+    if (sh) c = LLVMBuildNUWMul(g->b, c, LLVMConstInt(g->i32, 1ull << sh, 0), "cw");
     sum = sum ? LLVMBuildNUWAdd(g->b, sum, c, "kc") : c;
   }
-  /* (next + sum)[st], as emit_c writes it: with st + sum, LLVM's reassociate
-  ** would add the classes to the loaded st one by one (a longer
-  ** loop-carried path); two GEPs leave x86 one add or none */
-  LLVMValueRef idx[2] = { LLVMConstInt(g->sizety, 0, 0), to_size(g, sum, "kx") };
+  return sum;
+}
+
+/* (next + X)[st], as emit_c writes it: with st + X, LLVM's reassociate
+** would add the classes to the loaded st one by one (a longer
+** loop-carried path); two GEPs leave x86 one add or none. */
+static LLVMValueRef k_load(Gen *g, LLVMValueRef st, LLVMValueRef x)
+{
+  LLVMValueRef idx[2] = { LLVMConstInt(g->sizety, 0, 0), to_size(g, x, "kx") };
   LLVMValueRef row = LLVMBuildInBoundsGEP2(g->b, g->tab_next_t, g->tab_next, idx, 2, "rowp");
   LLVMValueRef stx = to_size(g, st, "stx");
   LLVMValueRef np = LLVMBuildInBoundsGEP2(g->b, g->st_t, row, &stx, 1, "nextp");
   return to_i32(g, LLVMBuildLoad2(g->b, g->st_t, np, "next"), "st.next");
 }
 
-/* One byte at offset I: st = flat[st + single + class[b[i]]]. */
-static LLVMValueRef single_step(Gen *g, LLVMValueRef st, LLVMValueRef buf, LLVMValueRef i)
+/* Leave for ERRBB (the error state is sticky) if X >= LIMIT, else go on
+** in a new block; no test without an error state. */
+static void err_check(Gen *g, LLVMValueRef fn, LLVMBasicBlockRef errbb, LLVMValueRef x, uint32_t limit)
 {
-  LLVMValueRef cell = LLVMBuildNUWAdd(g->b, st, load_class(g, buf, i), "cell");
+  if (!errbb) return;
+  LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(g->ctx, fn, "ok");
+  LLVMValueRef bad = LLVMBuildICmp(g->b, LLVMIntUGE, x, LLVMConstInt(g->i32, limit, 0), "bad");
+  LLVMBuildCondBr(g->b, bad, errbb, ok);
+  LLVMPositionBuilderAtEnd(g->b, ok);
+}
+
+/* One byte at offset I: st = flat[st + single + class[b[i]]]; with
+** K-byte steps an error byte leaves for ERRBB (K = 1: its column leads to
+** the error row). */
+static LLVMValueRef single_step(Gen *g, LLVMValueRef fn, LLVMBasicBlockRef errbb, LLVMValueRef st,
+                                LLVMValueRef buf, LLVMValueRef i)
+{
+  LLVMValueRef c = load_class(g, buf, i);
+  err_check(g, fn, errbb, c, (uint32_t)g->pl->vcls);
+  LLVMValueRef cell = LLVMBuildNUWAdd(g->b, st, c, "cell");
   if (g->pl->single) cell = LLVMBuildNUWAdd(g->b, cell, LLVMConstInt(g->i32, g->pl->single, 0), "cell1");
   return load_next(g, cell);
 }
@@ -385,8 +404,9 @@ static LLVMValueRef single_step(Gen *g, LLVMValueRef st, LLVMValueRef buf, LLVMV
 ** current block; with KSTEPS the body is two K-byte steps (STEP 2K), else
 ** one byte (STEP 1).  Returns the final st with the builder in the exit
 ** block. */
-static LLVMValueRef run_loop(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMValueRef buf,
-                             LLVMValueRef from, LLVMValueRef to, int ksteps, const char *name)
+static LLVMValueRef run_loop(Gen *g, LLVMValueRef fn, LLVMBasicBlockRef errbb, LLVMValueRef st0,
+                             LLVMValueRef buf, LLVMValueRef from, LLVMValueRef to, int ksteps,
+                             const char *name)
 {
   char nm[32];
   LLVMBasicBlockRef entry = LLVMGetInsertBlock(g->b);
@@ -401,11 +421,13 @@ static LLVMValueRef run_loop(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMValu
   LLVMValueRef nx, i1;
   if (ksteps) {
     unsigned long long k = (unsigned long long)g->pl->step;
-    nx = k_step(g, st, buf, i);
-    nx = k_step(g, nx, buf, LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, k, 0), "ik"));
+    LLVMValueRef x0 = k_index(g, buf, i);
+    LLVMValueRef x1 = k_index(g, buf, LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, k, 0), "ik"));
+    err_check(g, fn, errbb, LLVMBuildOr(g->b, x0, x1, "x01"), g->pl->single);
+    nx = k_load(g, k_load(g, st, x0), x1);
     i1 = LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, 2 * k, 0), "i.next");
   } else {
-    nx = single_step(g, st, buf, i);
+    nx = single_step(g, fn, errbb, st, buf, i);
     i1 = LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, 1, 0), "i.next");
   }
   LLVMBasicBlockRef last = LLVMGetInsertBlock(g->b);
@@ -423,16 +445,19 @@ static LLVMValueRef run_loop(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMValu
 
 /* Table style (emit_plan.h): st is a row offset.  With K-byte steps,
 ** blocks of 2K bytes take two steps, then one more step if K bytes are
-** left, then one byte at a time; else one byte per step.  ST0 is i32;
-** returns the final state (i32) with the builder at the end of the exit
-** block. */
+** left, then one byte at a time; an error byte leaves for the block
+** "error", which yields the error state.  Else one byte per step.  ST0 is
+** i32; returns the final state (i32) with the builder at the end of the
+** exit block. */
 static LLVMValueRef run_table(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMValueRef buf, LLVMValueRef n)
 {
+  const Plan *pl = g->pl;
   LLVMValueRef zero = LLVMConstInt(g->sizety, 0, 0);
-  unsigned long long k = (unsigned long long)g->pl->step;
-  if (k == 1) return run_loop(g, fn, st0, buf, zero, n, 0, "loop");
+  unsigned long long k = (unsigned long long)pl->step;
+  if (k == 1) return run_loop(g, fn, NULL, st0, buf, zero, n, 0, "loop");
+  LLVMBasicBlockRef errbb = pl->err >= 0 ? LLVMAppendBasicBlockInContext(g->ctx, fn, "error") : NULL;
   LLVMValueRef n2k = LLVMBuildAnd(g->b, n, LLVMConstInt(g->sizety, ~(2 * k - 1), 0), "n2k");
-  LLVMValueRef st = run_loop(g, fn, st0, buf, zero, n2k, 1, "loop");
+  LLVMValueRef st = run_loop(g, fn, errbb, st0, buf, zero, n2k, 1, "loop");
   /* one more K-byte step if K or more bytes are left */
   LLVMBasicBlockRef from = LLVMGetInsertBlock(g->b);
   LLVMBasicBlockRef more = LLVMAppendBasicBlockInContext(g->ctx, fn, "tailk");
@@ -440,7 +465,9 @@ static LLVMValueRef run_table(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMVal
   LLVMValueRef bitk = LLVMBuildAnd(g->b, n, LLVMConstInt(g->sizety, k, 0), "bitk");
   LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, bitk, zero, "hask"), more, rest);
   LLVMPositionBuilderAtEnd(g->b, more);
-  LLVMValueRef stk = k_step(g, st, buf, n2k);
+  LLVMValueRef x = k_index(g, buf, n2k);
+  err_check(g, fn, errbb, x, pl->single);
+  LLVMValueRef stk = k_load(g, st, x);
   LLVMBasicBlockRef moreend = LLVMGetInsertBlock(g->b);
   LLVMBuildBr(g->b, rest);
   LLVMPositionBuilderAtEnd(g->b, rest);
@@ -450,7 +477,20 @@ static LLVMValueRef run_table(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMVal
   LLVMAddIncoming(str, rv, rb, 2);
   /* the last n mod K bytes one at a time */
   LLVMValueRef nk = LLVMBuildAnd(g->b, n, LLVMConstInt(g->sizety, ~(k - 1), 0), "nk");
-  return run_loop(g, fn, str, buf, nk, n, 0, "tail");
+  LLVMValueRef fin = run_loop(g, fn, errbb, str, buf, nk, n, 0, "tail");
+  if (!errbb) return fin;
+  LLVMBasicBlockRef end = LLVMGetInsertBlock(g->b);
+  LLVMBasicBlockRef fed = LLVMAppendBasicBlockInContext(g->ctx, fn, "fed");
+  LLVMBuildBr(g->b, fed);
+  LLVMMoveBasicBlockBefore(errbb, fed);     /* read in order: loops, error, exit */
+  LLVMPositionBuilderAtEnd(g->b, errbb);
+  LLVMBuildBr(g->b, fed);
+  LLVMPositionBuilderAtEnd(g->b, fed);
+  LLVMValueRef out = LLVMBuildPhi(g->b, g->i32, "st.fed");
+  LLVMValueRef ov[2] = { fin, LLVMConstInt(g->i32, (unsigned long long)pl->err * pl->stride, 0) };
+  LLVMBasicBlockRef ob[2] = { end, errbb };
+  LLVMAddIncoming(out, ov, ob, 2);
+  return out;
 }
 
 /* Incoming edges of a phi, collected while the blocks are built. */
@@ -1106,7 +1146,7 @@ int emit_llvm(const EmitInput *in, FILE *out, LlvmKind kind, const char *triple,
   g.sizety = LLVMIntPtrTypeInContext(g.ctx, td);
   g.ptr8 = LLVMPointerType(g.i8, 0);
   g.st_t = uint_type(&g, pl.maxst);
-  g.cls_t = uint_type(&g, (uint32_t)(pl.ncls - 1));
+  g.cls_t = uint_type(&g, pl.maxclsval);
   g.lab_t = sint_type(&g, (uint32_t)(pl.f->nclass - 1));
   char *sname = xasprintf("%s_state", in->prefix);
   g.statety = LLVMStructCreateNamed(g.ctx, sname);

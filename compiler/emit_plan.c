@@ -249,33 +249,44 @@ int plan_bytelevel(const Plan *pl)
 }
 
 /* Byte-level table style: flat[] rows of stride entries, states stored as
-** row offsets.  A row holds the state after K bytes for every K input
-** classes (index ((c1 * ncls + c2) * ncls ...) + cK), then the one-byte
-** entries; K is the largest of 4, 2, 1 that keeps flat[] small. */
+** row offsets (emit_plan.h).  K-byte entries take the valid classes as
+** kbits-bit digits, so the index is shifts and adds and an error byte
+** (clsval = single) pushes it out of range; K is the largest of 8, 4, 2
+** that keeps flat[] small. */
 static void build_flat(Plan *pl)
 {
   uint32_t ncls = (uint32_t)pl->ncls, nrows = (uint32_t)pl->nrows;
-  uint64_t pow = 1;
+  uint32_t v = ncls - (pl->errcls >= 0);
+  int b = 0;
+  while ((1u << b) < v) b++;
+  pl->vcls = (int)v;
+  pl->kbits = b;
   pl->step = 1;
-  for (int k = 4; k >= 2; k /= 2) {
-    uint64_t pk = 1;
-    for (int j = 0; j < k; j++) pk *= ncls;
-    if (ncls > 1 && nrows * (pk + ncls) <= PLAN_STEP_MAX) { pl->step = k; pow = pk; break; }
+  for (int k = 8; k >= 2; k /= 2)
+    if (b * k <= 16 && (uint64_t)nrows * ((1u << (b * k)) + v) <= PLAN_STEP_MAX) { pl->step = k; break; }
+  if (pl->step == 1) {
+    pl->single = 0;
+    pl->stride = ncls;
+  } else {
+    pl->single = 1u << (b * pl->step);
+    pl->stride = pl->single + v;
   }
-  pl->single = pl->step > 1 ? (uint32_t)pow : 0;
-  pl->stride = pl->single + ncls;
+  for (int c = 0; c < 256; c++)
+    pl->clsval[c] = pl->step > 1 && pl->byteclass[c] == pl->errcls ? pl->single : (uint32_t)pl->byteclass[c];
+  uint32_t ncol = pl->step > 1 ? v : ncls, mask = (1u << b) - 1;
   pl->flat = xmalloc((size_t)nrows * pl->stride * sizeof *pl->flat);
   for (uint32_t s = 0; s < nrows; s++) {
     uint32_t *out = pl->flat + (size_t)s * pl->stride;
-    for (uint32_t c = 0; c < ncls; c++) out[pl->single + c] = pl->next[(size_t)s * ncls + c] * pl->stride;
+    for (uint32_t c = 0; c < ncol; c++) out[pl->single + c] = pl->next[(size_t)s * ncls + c] * pl->stride;
     for (uint32_t x = 0; x < pl->single; x++) {
-      /* x's base-ncls digits, most significant first, are the K classes */
-      uint32_t t = s, div = pl->single;
-      for (int j = 0; j < pl->step; j++) {
-        div /= ncls;
-        t = pl->next[(size_t)t * ncls + (x / div) % ncls];
+      /* x's kbits-bit digits, most significant first, are the K classes;
+      ** a digit >= vcls is no class: the entry is never read */
+      uint32_t t = s;
+      for (int j = pl->step - 1; j >= 0 && t != UINT32_MAX; j--) {
+        uint32_t d = (x >> (b * j)) & mask;
+        t = d < v ? pl->next[(size_t)t * ncls + d] : UINT32_MAX;
       }
-      out[x] = t * pl->stride;
+      out[x] = (t == UINT32_MAX ? s : t) * pl->stride;
     }
   }
 }
@@ -322,7 +333,10 @@ int plan_build(const EmitInput *in, Plan *pl, const char *who)
   pl->errcls = bad ? f->nsymclass : -1;
   pl->err = bad ? f->nstates : -1;
   pl->nrows = f->nstates + bad;
-  for (int b = 0; b < 256; b++) if (pl->byteclass[b] < 0) pl->byteclass[b] = pl->errcls;
+  for (int b = 0; b < 256; b++) {
+    if (pl->byteclass[b] < 0) pl->byteclass[b] = pl->errcls;
+    pl->clsval[b] = (uint32_t)pl->byteclass[b];
+  }
 
   pl->next = xmalloc((size_t)pl->nrows * (size_t)pl->ncls * sizeof *pl->next);
   for (int s = 0; s < pl->nrows; s++)
@@ -342,7 +356,8 @@ int plan_build(const EmitInput *in, Plan *pl, const char *who)
   pl->premul = in->style == STYLE_TABLE && plan_bytelevel(pl);
   if (pl->premul) build_flat(pl);
   pl->maxst = (uint32_t)(pl->nrows - 1) * pl->stride;
-  uint32_t maxcls = (uint32_t)(pl->ncls - 1), maxlab = (uint32_t)(f->nclass - 1);
+  for (int b = 0; b < 256; b++) if (pl->clsval[b] > pl->maxclsval) pl->maxclsval = pl->clsval[b];
+  uint32_t maxlab = (uint32_t)(f->nclass - 1);
   pl->bytes = (size_t)f->nstates * cgen_uint_size(maxlab);
   if (pl->premul) pl->bytes += (size_t)pl->nrows * pl->stride * cgen_uint_size(pl->maxst);
   else if (in->style == STYLE_TABLE) pl->bytes += (size_t)pl->nrows * (size_t)pl->ncls * cgen_uint_size(pl->maxst);
@@ -350,7 +365,7 @@ int plan_build(const EmitInput *in, Plan *pl, const char *who)
   switch (t->kind) {
   case TOKS_ALPHABET:
   case TOKS_BYTES:
-    pl->bytes += 256 * cgen_uint_size(maxcls);
+    pl->bytes += 256 * cgen_uint_size(pl->maxclsval);
     break;
   case TOKS_CHARS: {
     const TokTables *tt = tok_tables(t);

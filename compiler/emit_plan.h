@@ -19,15 +19,23 @@
 ** stN/lxN: the smallest of 8/16/32 bits holding maxst / nlx - 1.
 **
 ** Byte-level tokens, table style: a state s is stored as s * stride (its
-** row offset in flat[]), so the loop adds an input class and loads:
-**   one byte:   st = flat[st + single + class[b]]
-**   K bytes:    st = (flat + ((class[b1] * ncls + class[b2]) * ncls ...) + class[bK])[st]
-** A row holds ncls^K entries for K-byte steps (K = 4 or 2, "step"), then the
-** ncls one-byte entries (single = ncls^K; K = 1: single = 0, stride = ncls).
-** K is the largest of 4, 2, 1 whose table has at most PLAN_STEP_MAX entries
-** (L1-resident): the loop-carried dependency is then one add and one load
-** per K bytes; the class loads and index arithmetic are off that path.
-** The error state is a row of itself, so the loop never tests for it.
+** row offset in flat[]), so the loop adds an input class and loads.
+** With K-byte steps (K = 8, 4 or 2, "step"), only the vcls valid classes
+** are digits: each takes kbits bits (2^kbits >= vcls) and
+**   K bytes:   x = class[b1] << (kbits * (K-1)) + ... + class[bK]
+**              st = (flat + x)[st]
+**   one byte:  st = flat[st + single + class[b]]
+** A row holds 2^(kbits*K) = single K-byte entries (digit patterns that no
+** input makes lead back to the row), then vcls one-byte entries.  An error
+** byte (outside the alphabet) is stored in the class table as clsval =
+** single, so any K-byte index that contains one is >= single: the loop
+** tests the index once per block and leaves with the error state, which is
+** sticky, so nothing after it can matter.  K is the largest of 8, 4, 2
+** whose flat[] has at most PLAN_STEP_MAX entries (L1-resident): the
+** loop-carried dependency is then one add and one load per K bytes; the
+** class loads and index arithmetic are off that path.  K = 1: single = 0,
+** stride = ncls, clsval = the input class, and the error row is reached
+** through its own column and leads to itself, so that loop never tests.
 ** Otherwise (switch style, chars, words) states are plain numbers (stride
 ** 1) and next[] is [nrows][ncls].
 **
@@ -56,13 +64,17 @@ typedef struct Plan {
   int ncls;                 /* input classes, including the error class */
   int errcls;               /* -1 or ncls - 1 */
   int32_t byteclass[256];   /* byte -> input class (alphabet, bytes) */
+  uint32_t clsval[256];     /* byte-level: the value tab_class stores for a byte (see above) */
+  uint32_t maxclsval;       /* largest clsval[] */
   uint32_t *next;           /* [nrows * ncls] next state numbers; the error row leads to itself */
   int32_t *label;           /* [nrows] class of each state, -1 for the error state */
   /* state layout */
   int premul;               /* byte-level table style: states stored as row offsets */
   uint32_t stride;          /* stored state = state * stride (1 unless premul) */
-  int step;                 /* premul: bytes per multi-byte entry, K = 1, 2 or 4 */
-  uint32_t single;          /* premul: offset of the one-byte entries in a row (ncls^K, or 0) */
+  int step;                 /* premul: bytes per multi-byte entry, K = 1, 2, 4 or 8 */
+  int vcls;                 /* premul: valid input classes (all but the error class) */
+  int kbits;                /* premul, step > 1: bits of one class digit */
+  uint32_t single;          /* premul: offset of the one-byte entries in a row (2^(kbits*K), or 0) */
   uint32_t *flat;           /* premul: [nrows * stride] stored next states */
   uint32_t maxst;           /* largest stored state value: (nrows - 1) * stride */
   size_t bytes;             /* static const table bytes as emit_c prints them */
