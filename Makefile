@@ -103,6 +103,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
+# Fixtures the two back-end tests share (the rule above tracks only the .c).
+$(BUILD)/tests/test_emit_c $(BUILD)/tests/test_emit_llvm: tests/unit/emit_fixture.h
+
 unit: $(UNIT_BINS)
 
 # ---- the README's two commands ----------------------------------------

@@ -32,11 +32,15 @@ ncls = max(bytecls) + 1
 start = int(re.search(r"void %s_init\(.*?\n\{\n(?:.*\n)*?  s->state = (\d+);" % prefix, text).group(1))
 if dims == 1:
     # flat rows of STRIDE premultiplied entries (docs/generated-api.md): the
-    # one-byte entries are the last ncls of each row
+    # one-byte entries end each row, from offset SINGLE (0 without K-byte
+    # steps); with K-byte steps error bytes have a class value >= their count
     m = re.search(r"%s_tab_label\[s->state / (\d+)u\]" % prefix, text)
     stride = int(m.group(1)) if m else ncls
+    m = re.search(r"row offset \+ (\d+)\n\*\* \+ class -> after one byte", text)
+    single = int(m.group(1)) if m else 0
+    ncls = stride - single
     nxt = [v // stride for r in range(len(nxt) // stride)
-           for v in nxt[r * stride + stride - ncls:(r + 1) * stride]]
+           for v in nxt[r * stride + single:(r + 1) * stride]]
     start //= stride
 rows = len(nxt) // ncls
 if max(labels) > 1:
@@ -64,7 +68,7 @@ for s in sorted(range(nstates), key=lambda s: s != start):
     alts = []
     targets = {}
     for b in range(256):
-        t = nxt[s * ncls + bytecls[b]]
+        t = nxt[s * ncls + bytecls[b]] if bytecls[b] < ncls else nstates
         if t >= nstates:
             continue                        # error state: Ragel's own
         targets.setdefault(t, []).append(b)

@@ -20,23 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#define TSC() __rdtsc()
-#else
-#define TSC() 0ULL
-#endif
 #include "input.h"
 
 #define NET_BYTES ((size_t)1 << 20)
 #define REPS 3
-
-static int dcmp(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -63,23 +50,16 @@ int main(int argc, char **argv)
   double gbs[REPS], cpb[REPS];
   int label = -1;
   for (int r = 0; r < REPS; r++) {
-    struct timespec t0, t1;
+    BenchClock c;
     int32_t *seq;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    unsigned long long c0 = TSC();
+    bench_start(&c);
     long n = tok_encode(&d.tok, (const char *)buf, NET_BYTES, &seq, NULL);
     int l = n < 0 ? -1 : rnn_classify(&net, seq, (int)n);
-    unsigned long long c1 = TSC();
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    bench_stop(&c, NET_BYTES, &gbs[r], &cpb[r]);
     free(seq);
     label = l;
-    double s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    gbs[r] = (double)NET_BYTES / s / 1e9;
-    cpb[r] = (double)(c1 - c0) / (double)NET_BYTES;
   }
-  qsort(gbs, REPS, sizeof *gbs, dcmp);
-  qsort(cpb, REPS, sizeof *cpb, dcmp);
-  printf("%-22s label %2d  %9.6f GB/s  %8.1f cycles/byte\n", argv[3], label, gbs[REPS / 2], cpb[REPS / 2]);
+  bench_report(argv[3], label, gbs, cpb, REPS, 1);
   free(buf);
   rnn_free(&net);
   data_free(&d);

@@ -22,136 +22,28 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
 #include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/IRReader.h>
 #include <llvm-c/TargetMachine.h>
 
-#include "common.h"
-#include "emit.h"
-#include "fsa.h"
+#include "emit_fixture.h"
 #include "out.h"
-#include "tok.h"
-
-static char tmpdir[64];
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-  char cmd[4096];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  int rc = system(cmd);
-  if (rc != 0) fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
-  return rc;
-}
 
 static int setup(void **state)
 {
   (void)state;
-  const char *t = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/test_emit_llvm.XXXXXX", t && *t && strlen(t) < 30 ? t : "/tmp");
-  return mkdtemp(tmpdir) ? 0 : -1;
+  return fixture_setup("test_emit_llvm");
 }
 
 static int teardown(void **state)
 {
   (void)state;
-  if (getenv("TEST_EMIT_LLVM_KEEP")) { fprintf(stderr, "kept %s\n", tmpdir); return 0; }
-  return run("rm -rf '%s'", tmpdir);
+  return fixture_teardown("TEST_EMIT_LLVM_KEEP");
 }
 
-/* ---- fixtures ---------------------------------------------------------- */
-
-typedef struct Case {
-  Fsa *f;
-  Tokenizer tok;
-  char **names;
-  int nclass;
-} Case;
-
-static void case_free(Case *k)
-{
-  fsa_free(k->f);
-  for (int c = 0; c < k->nclass; c++) free(k->names[c]);
-  free(k->names);
-  if (k->tok.priv) { tok_free(&k->tok); return; }
-  if (k->tok.sym_names) {
-    for (int a = 0; a < k->tok.nsym; a++) free(k->tok.sym_names[a]);
-    free(k->tok.sym_names);
-  }
-}
-
-static void bytes_tok(Tokenizer *t)
-{
-  memset(t, 0, sizeof *t);
-  t->kind = TOKS_BYTES;
-  t->nsym = 256;
-  t->unk = -1;
-  for (int b = 0; b < 256; b++) t->bytemap[b] = (int16_t)b;
-}
-
-/* Tomita 4: strings over {0,1} without "000".  State = trailing zeros, 3 = dead.
-** No catch-all: any other byte is an error (label -1). */
-static void tomita4(Case *k)
-{
-  k->f = fsa_new(4, 2, 2, 0);
-  int nx[4][2] = { {1, 0}, {2, 0}, {3, 0}, {3, 3} };
-  for (int s = 0; s < 4; s++) {
-    k->f->next[s * 2] = nx[s][0];
-    k->f->next[s * 2 + 1] = nx[s][1];
-    k->f->label[s] = s < 3;
-  }
-  fsa_symclasses(k->f);
-  Tokenizer *t = &k->tok;
-  memset(t, 0, sizeof *t);
-  t->kind = TOKS_ALPHABET;
-  t->nsym = 2;
-  t->unk = -1;
-  for (int b = 0; b < 256; b++) t->bytemap[b] = -1;
-  t->bytemap['0'] = 0;
-  t->bytemap['1'] = 1;
-  t->sym_names = xcalloc(2, sizeof *t->sym_names);
-  t->sym_names[0] = xstrdup("0");
-  t->sym_names[1] = xstrdup("1");
-  k->nclass = 2;
-  k->names = xcalloc(2, sizeof *k->names);
-  k->names[0] = xstrdup("reject");
-  k->names[1] = xstrdup("accept");
-}
-
-/* A random byte-level machine: 256 symbols in 5 groups, 7 states, 3 classes
-** (one name with quotes, a backslash and a non-ASCII byte). */
-static void bytes_machine(Case *k, uint64_t seed)
-{
-  Rng r;
-  rng_seed(&r, seed);
-  int ns = 7, groups = 5, grp[256], nx[7][5];
-  k->f = fsa_new(ns, 256, 3, 0);
-  for (int a = 0; a < 256; a++) grp[a] = (int)rng_below(&r, (uint64_t)groups);
-  for (int s = 0; s < ns; s++)
-    for (int g = 0; g < groups; g++) nx[s][g] = (int)rng_below(&r, (uint64_t)ns);
-  for (int s = 0; s < ns; s++) {
-    for (int a = 0; a < 256; a++) k->f->next[s * 256 + a] = nx[s][grp[a]];
-    k->f->label[s] = s % 3;
-  }
-  k->f->start = 2;
-  fsa_symclasses(k->f);
-  bytes_tok(&k->tok);
-  k->nclass = 3;
-  k->names = xcalloc(3, sizeof *k->names);
-  k->names[0] = xstrdup("low");
-  k->names[1] = xstrdup("m\"i\\d\xc3\xa9");
-  k->names[2] = xstrdup("high");
-}
+/* ---- fixtures (with emit_fixture.h's) ---------------------------------- */
 
 /* A counter mod NS that each byte advances by 1 + byte % MOD: NS states,
 ** MOD input classes; label = multiple of 7.  NS 100, MOD 5: two-byte table
@@ -166,45 +58,10 @@ static void sum_machine(Case *k, int ns, int mod)
   }
   fsa_symclasses(k->f);
   bytes_tok(&k->tok);
-  k->nclass = 2;
-  k->names = xcalloc(2, sizeof *k->names);
-  k->names[0] = xstrdup("other");
-  k->names[1] = xstrdup("seven");
-}
-
-static EmitInput input_of(const Case *k, const char *prefix, EmitStyle style)
-{
-  EmitInput in = { k->f, &k->tok, k->nclass, k->names, prefix, style, NULL, NULL };
-  return in;
-}
-
-static int expect(const Case *k, const unsigned char *s, size_t n)
-{
-  if (k->tok.kind == TOKS_CHARS || k->tok.kind == TOKS_WORDS) {
-    int32_t *seq;
-    long len = tok_encode(&k->tok, (const char *)s, n, &seq, NULL);
-    assert_true(len >= 0);
-    int c = fsa_classify(k->f, seq, (int)len);
-    free(seq);
-    return c;
-  }
-  int32_t *seq = xmalloc((n ? n : 1) * sizeof *seq);
-  for (size_t i = 0; i < n; i++) {
-    int sym = k->tok.bytemap[s[i]] >= 0 ? k->tok.bytemap[s[i]] : k->tok.unk;
-    if (sym < 0) { free(seq); return -1; }
-    seq[i] = sym;
-  }
-  int c = fsa_classify(k->f, seq, (int)n);
-  free(seq);
-  return c;
+  set_names(k, 2, (const char *const[]){ "other", "seven" });
 }
 
 /* ---- files ------------------------------------------------------------- */
-
-static char *tpath(const char *name)
-{
-  return xasprintf("%s/%s", tmpdir, name);
-}
 
 /* Emit into tmpdir/NAME; returns emit_llvm's status. */
 static int emit_to(const EmitInput *in, const char *name, LlvmKind kind, const char *triple, int opt)
@@ -227,69 +84,25 @@ static char *slurp(const char *name, size_t *len)
   return s;
 }
 
-static void put_u32(FILE *f, uint32_t v)
-{
-  unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
-  fwrite(b, 1, 4, f);
-}
-
-/* The driver: for each case (u32 len, bytes, u32 nchunks, u32 sizes) prints
-** "<classify> <chunked label>", then the class names in hex and whether
-** out-of-range class names are null.  It includes emit_c's header. */
-static void write_driver(void)
-{
-  char *p = tpath("drv.c");
-  FILE *f = fopen(p, "w");
-  assert_non_null(f);
-  fputs(
-    "#include <stdio.h>\n#include <stdlib.h>\n#include \"cls.h\"\n"
-    "static unsigned long u32(FILE *f) { unsigned char b[4]; if (fread(b, 1, 4, f) != 4) return 0xffffffffUL;\n"
-    "  return (unsigned long)b[0] | (unsigned long)b[1] << 8 | (unsigned long)b[2] << 16 | (unsigned long)b[3] << 24; }\n"
-    "int main(int argc, char **argv) {\n"
-    "  FILE *f = fopen(argv[1], \"rb\"); unsigned long n, k, i, j, off; int c;\n"
-    "  (void)argc; if (!f) return 2;\n"
-    "  while ((n = u32(f)) != 0xffffffffUL) {\n"
-    "    unsigned char *buf = malloc(n + 1); cls_state s;\n"
-    "    if (fread(buf, 1, n, f) != n) return 3;\n"
-    "    k = u32(f); cls_init(&s); off = 0;\n"
-    "    for (i = 0; i < k; i++) { unsigned long m = u32(f); cls_feed(&s, buf + off, m); off += m; }\n"
-    "    printf(\"%d %d\\n\", cls_classify(buf, n), cls_label(&s)); free(buf);\n"
-    "  }\n"
-    "  for (c = 0; c < CLS_NUM_CLASSES; c++) { const char *q = cls_class_name(c);\n"
-    "    for (j = 0; q[j]; j++) printf(\"%02x\", (unsigned char)q[j]);\n    printf(\"\\n\"); }\n"
-    "  printf(\"%d\\n\", cls_class_name(-1) == 0 && cls_class_name(CLS_NUM_CLASSES) == 0"
-    " && cls_class_name(-2147483647 - 1) == 0);\n"
-    "  fclose(f);\n  return 0;\n}\n", f);
-  fclose(f);
-  free(p);
-}
-
 /* The ABI check: the LLVM object (prefix cls) and the C back end's code
 ** (prefix ref) run side by side on every case; after init and after every
 ** chunk their state objects must hold the same bytes, and the bytes after
 ** the struct (a canary) must be untouched.  Prints "abi ok". */
 static void write_abi_driver(void)
 {
-  char *p = tpath("abi.c");
-  FILE *f = fopen(p, "w");
-  assert_non_null(f);
-  fputs(
-    "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include \"cls.h\"\n#include \"ref.h\"\n"
-    "static unsigned long u32(FILE *f) { unsigned char b[4]; if (fread(b, 1, 4, f) != 4) return 0xffffffffUL;\n"
-    "  return (unsigned long)b[0] | (unsigned long)b[1] << 8 | (unsigned long)b[2] << 16 | (unsigned long)b[3] << 24; }\n"
+  write_text("abi.c",
+    DRIVER_PRELUDE "#include \"cls.h\"\n#include \"ref.h\"\n"
     "struct L { cls_state s; unsigned char canary[16]; };\n"
     "struct R { ref_state s; unsigned char canary[16]; };\n"
     "static int same(const struct L *l, const struct R *r) {\n"
     "  unsigned i; if (sizeof l->s != sizeof r->s || memcmp(&l->s, &r->s, sizeof l->s)) return 0;\n"
     "  for (i = 0; i < sizeof l->canary; i++) if (l->canary[i] != 0xa5) return 0;\n  return 1; }\n"
     "int main(int argc, char **argv) {\n"
-    "  FILE *f = fopen(argv[1], \"rb\"); unsigned long n, k, i, off, cases = 0;\n"
-    "  (void)argc; if (!f) return 2;\n"
-    "  while ((n = u32(f)) != 0xffffffffUL) {\n"
-    "    unsigned char *buf = malloc(n + 1); struct L l; struct R r;\n"
+    "  FILE *f = open_cases(argc, argv); unsigned long n, k, i, off, cases = 0; unsigned char *buf;\n"
+    "  while ((buf = next_case(f, &n, &k)) != 0) {\n"
+    "    struct L l; struct R r;\n"
     "    memset(&l, 0xa5, sizeof l); memset(&r, 0xa5, sizeof r);\n"
-    "    if (fread(buf, 1, n, f) != n) return 3;\n"
-    "    k = u32(f); cls_init(&l.s); ref_init(&r.s); off = 0;\n"
+    "    cls_init(&l.s); ref_init(&r.s); off = 0;\n"
     "    if (!same(&l, &r)) { printf(\"abi: init differs\\n\"); return 1; }\n"
     "    for (i = 0; i < k; i++) { unsigned long m = u32(f);\n"
     "      cls_feed(&l.s, buf + off, m); ref_feed(&r.s, buf + off, m); off += m;\n"
@@ -297,109 +110,18 @@ static void write_abi_driver(void)
     "      if (cls_label(&l.s) != ref_label(&r.s)) { printf(\"abi: case %lu label\\n\", cases); return 1; } }\n"
     "    free(buf); cases++;\n"
     "  }\n"
-    "  printf(\"abi ok %lu\\n\", cases);\n  fclose(f);\n  return 0;\n}\n", f);
-  fclose(f);
-  free(p);
+    "  printf(\"abi ok %lu\\n\", cases);\n  fclose(f);\n  return 0;\n}\n");
 }
 
-typedef struct Input { unsigned char *s; size_t n; } Input;
-
-/* Every string up to length MAXLEN over ALPHA, then NRAND random strings
-** (mostly over ALPHA, some arbitrary bytes). */
-static Input *make_inputs(const char *alpha, int maxlen, int nrand, uint64_t seed, int *count)
-{
-  size_t na = strlen(alpha), total = 0, pw = 1;
-  for (int l = 0; l <= maxlen; l++) { total += pw; pw *= na; }
-  Input *v = xcalloc(total + (size_t)nrand, sizeof *v);
-  size_t k = 0;
-  for (int l = 0; l <= maxlen; l++) {
-    size_t cnt = 1;
-    for (int i = 0; i < l; i++) cnt *= na;
-    for (size_t x = 0; x < cnt; x++, k++) {
-      v[k].n = (size_t)l;
-      v[k].s = xmalloc((size_t)l + 1);
-      size_t y = x;
-      for (int i = 0; i < l; i++) { v[k].s[i] = (unsigned char)alpha[y % na]; y /= na; }
-    }
-  }
-  Rng r;
-  rng_seed(&r, seed);
-  for (int j = 0; j < nrand; j++, k++) {
-    size_t n = (size_t)rng_below(&r, 80);
-    v[k].n = n;
-    v[k].s = xmalloc(n + 1);
-    int pure = rng_below(&r, 4) != 0;
-    for (size_t i = 0; i < n; i++)
-      v[k].s[i] = pure || rng_below(&r, 3) ? (unsigned char)alpha[rng_below(&r, na)] : (unsigned char)rng_below(&r, 256);
-  }
-  *count = (int)k;
-  return v;
-}
-
-static void free_inputs(Input *v, int n)
-{
-  for (int i = 0; i < n; i++) free(v[i].s);
-  free(v);
-}
-
-static void write_cases(const Input *v, int nv, uint64_t seed)
-{
-  char *p = tpath("cases.bin");
-  FILE *f = fopen(p, "wb");
-  assert_non_null(f);
-  free(p);
-  Rng r;
-  rng_seed(&r, seed);
-  for (int i = 0; i < nv; i++) {
-    put_u32(f, (uint32_t)v[i].n);
-    fwrite(v[i].s, 1, v[i].n, f);
-    uint32_t sizes[64];
-    int nc = 0;
-    size_t left = v[i].n;
-    while (left && nc < 63) {
-      size_t m = rng_below(&r, 3) == 0 ? 0 : (size_t)rng_below(&r, left + 1);   /* empty chunks too */
-      sizes[nc++] = (uint32_t)m;
-      left -= m;
-    }
-    if (left) sizes[nc++] = (uint32_t)left;
-    put_u32(f, (uint32_t)nc);
-    for (int j = 0; j < nc; j++) put_u32(f, sizes[j]);
-  }
-  fclose(f);
-}
-
-/* Link OBJ with the driver, run it on cases.bin, check every line against
-** fsa_classify and the class names; returns the output (caller frees). */
+/* Link OBJ with the driver, run it on cases.bin, check its output
+** (check_output); returns the output (caller frees). */
 static char *run_and_check(const Case *k, const char *obj, const Input *v, int nv)
 {
   assert_int_equal(run("cd '%s' && cc -std=c99 -Wall -Wextra -Werror -O1 -o drv drv.c %s && ./drv cases.bin > out.txt",
                        tmpdir, obj), 0);
   size_t len;
   char *out = slurp("out.txt", &len);
-  char *p = tpath("out.txt");
-  FILE *f = fopen(p, "r");
-  free(p);
-  assert_non_null(f);
-  int bad = 0;
-  for (int i = 0; i < nv; i++) {
-    int a, b;
-    assert_int_equal(fscanf(f, "%d %d", &a, &b), 2);
-    int e = expect(k, v[i].s, v[i].n);
-    if ((a != e || b != e) && bad++ < 5)
-      fprintf(stderr, "%s: input %d (len %zu): classify %d, chunked %d, expected %d\n", obj, i, v[i].n, a, b, e);
-  }
-  assert_int_equal(bad, 0);
-  for (int c = 0; c < k->nclass; c++) {
-    char hex[1024], want[1024] = "";
-    assert_int_equal(fscanf(f, "%1023s", hex), 1);
-    for (const unsigned char *q = (const unsigned char *)k->names[c]; *q; q++)
-      sprintf(want + strlen(want), "%02x", *q);
-    assert_string_equal(hex, want);
-  }
-  int nullok = 0;
-  assert_int_equal(fscanf(f, "%d", &nullok), 1);
-  assert_int_equal(nullok, 1);
-  fclose(f);
+  check_output(k, v, nv, obj);
   return out;
 }
 
@@ -412,23 +134,11 @@ static void check_inputs(const Case *k, Input *v, int nv, uint64_t seed,
   write_driver();
   write_abi_driver();
   for (int style = 0; style < nstyles; style++) {
-    EmitInput in = input_of(k, "cls", style ? STYLE_SWITCH : STYLE_TABLE);
-    char *hp = tpath("cls.h"), *cp = tpath("cls.c");
-    FILE *h = fopen(hp, "w"), *c = fopen(cp, "w");
-    assert_non_null(h);
-    assert_non_null(c);
-    assert_int_equal(emit_c(&in, c, h, "cls.h"), 0);
-    fclose(h); fclose(c);
-    free(hp); free(cp);
+    EmitStyle st = style ? STYLE_SWITCH : STYLE_TABLE;
+    EmitInput in = input_of(k, "cls", st, NULL, NULL);
+    emit_c_files(k, "cls", st, 0);
     char *ref = run_and_check(k, "cls.c", v, nv);
-    EmitInput rin = input_of(k, "ref", style ? STYLE_SWITCH : STYLE_TABLE);
-    hp = tpath("ref.h"); cp = tpath("ref.c");
-    h = fopen(hp, "w"); c = fopen(cp, "w");
-    assert_non_null(h);
-    assert_non_null(c);
-    assert_int_equal(emit_c(&rin, c, h, "ref.h"), 0);
-    fclose(h); fclose(c);
-    free(hp); free(cp);
+    emit_c_files(k, "ref", st, 0);
     for (int i = 0; i < nopts; i++) {
       assert_int_equal(emit_to(&in, "cls_llvm.o", LLVM_OBJ, NULL, opts[i]), 0);
       char *got = run_and_check(k, "cls_llvm.o", v, nv);
@@ -447,7 +157,7 @@ static void check_case(const Case *k, const char *alpha, int maxlen, int nrand, 
                        const int *opts, int nopts, int nstyles)
 {
   int nv;
-  Input *v = make_inputs(alpha, maxlen, nrand, seed, &nv);
+  Input *v = make_inputs(alpha, maxlen, nrand, 80, seed, &nv);
   check_inputs(k, v, nv, seed, opts, nopts, nstyles);
 }
 
@@ -458,33 +168,12 @@ static void check_case(const Case *k, const char *alpha, int maxlen, int nrand, 
 ** groups, 7 states, 3 classes. */
 static void token_machine(Case *k, TokensKind kind, int punct, uint64_t seed)
 {
-  static char *texts[] = {
+  static char *const texts[] = {
     "The cat sat on the mat.", "the dog, the cat!", "A catalog of cats; dogs too?",
     "caf\xc3\xa9 na\xc3\xafve \xe6\x97\xa5\xe6\x9c\xac cat \xf0\x9f\x98\x80", "x y z, x-y; \"quoted\" 42 4two",
     "THE CAT", "ca c cat cats catalog", "\xff bad \xe6\x97 utf8 \xed\xa0\x80",
   };
-  size_t lens[8];
-  for (int i = 0; i < 8; i++) lens[i] = strlen(texts[i]);
-  memset(&k->tok, 0, sizeof k->tok);
-  if (kind == TOKS_CHARS) tok_build_chars(&k->tok, texts, lens, 8, 30, 1);
-  else tok_build_words(&k->tok, texts, lens, 8, 40, 1, punct);
-  Rng r;
-  rng_seed(&r, seed);
-  int ns = 7, nsym = k->tok.nsym, grp[512], nx[7][4];
-  assert_true(nsym <= 512);
-  k->f = fsa_new(ns, nsym, 3, 0);
-  for (int a = 0; a < nsym; a++) grp[a] = (int)rng_below(&r, 4);
-  for (int s = 0; s < ns; s++)
-    for (int g = 0; g < 4; g++) nx[s][g] = (int)rng_below(&r, (uint64_t)ns);
-  for (int s = 0; s < ns; s++) {
-    for (int a = 0; a < nsym; a++) k->f->next[s * nsym + a] = nx[s][grp[a]];
-    k->f->label[s] = s % 3;
-  }
-  k->f->start = 1;
-  fsa_symclasses(k->f);
-  k->nclass = 3;
-  k->names = xcalloc(3, sizeof *k->names);
-  k->names[0] = xstrdup("neg"); k->names[1] = xstrdup("neu"); k->names[2] = xstrdup("pos");
+  token_machine_of(k, texts, kind, punct, (const int[2]){ 30, 40 }, 7, seed);
 }
 
 static void put_cp(unsigned char *o, size_t *n, uint32_t c)
@@ -581,10 +270,8 @@ static void test_bytes_objects(void **state)
 {
   (void)state;
   Case k;
-  bytes_machine(&k, 77);
-  char alpha[256];
-  for (int b = 1; b < 256; b++) alpha[b - 1] = (char)b;
-  alpha[255] = 0;
+  bytes_machine(&k, 7, "m\"i\\d\xc3\xa9", 77);   /* a name with quotes, a backslash, non-ASCII */
+  const char *alpha = nonzero_bytes();
   int opts[] = { 1, 3 };
   check_case(&k, alpha, 1, 400, 5, opts, 2, 2);
   case_free(&k);
@@ -595,9 +282,7 @@ static void test_wide_state_objects(void **state)
   (void)state;
   Case k;
   sum_machine(&k, 100, 5);
-  char alpha[256];
-  for (int b = 1; b < 256; b++) alpha[b - 1] = (char)b;
-  alpha[255] = 0;
+  const char *alpha = nonzero_bytes();
   int opts[] = { 2 };
   check_case(&k, alpha, 1, 300, 6, opts, 1, 2);
   case_free(&k);
@@ -629,7 +314,7 @@ static void test_ir_bitcode(void **state)
   tomita4(&k);
   for (int style = 0; style < 2; style++)
     for (int opt = 0; opt <= 3; opt++) {
-      EmitInput in = input_of(&k, "t4", style ? STYLE_SWITCH : STYLE_TABLE);
+      EmitInput in = input_of(&k, "t4", style ? STYLE_SWITCH : STYLE_TABLE, NULL, NULL);
       assert_int_equal(emit_to(&in, "a.ll", LLVM_IR, NULL, opt), 0);
       assert_int_equal(emit_to(&in, "b.ll", LLVM_IR, NULL, opt), 0);
       assert_int_equal(emit_to(&in, "a.bc", LLVM_BC, NULL, opt), 0);
@@ -682,7 +367,7 @@ static void test_hostile_names(void **state)
   k.names[0] = xstrdup("re\"ject\n; }\x01\xff");
   k.names[1] = xstrdup("!0 = '\\'");
   Provenance pv = { "0.1.0", "mo\"del\n!x", "a\nb'.spec\"", 42, 1, 2, 3, "gru", 8 };
-  EmitInput in = input_of(&k, "t4", STYLE_SWITCH);
+  EmitInput in = input_of(&k, "t4", STYLE_SWITCH, NULL, NULL);
   in.prov = &pv;
   assert_int_equal(emit_to(&in, "h.ll", LLVM_IR, NULL, 0), 0);
   size_t len;
@@ -747,7 +432,7 @@ static void test_cross_targets(void **state)
   };
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     for (int style = 0; style < 2; style++) {
-      EmitInput in = input_of(&k, "t4", style ? STYLE_SWITCH : STYLE_TABLE);
+      EmitInput in = input_of(&k, "t4", style ? STYLE_SWITCH : STYLE_TABLE, NULL, NULL);
       assert_int_equal(emit_to(&in, "x.o", LLVM_OBJ, t[i].triple, 2), 0);
       size_t len;
       char *o = slurp("x.o", &len);
@@ -779,7 +464,7 @@ static void test_errors(void **state)
   (void)state;
   Case k;
   tomita4(&k);
-  EmitInput in = input_of(&k, "t4", STYLE_TABLE);
+  EmitInput in = input_of(&k, "t4", STYLE_TABLE, NULL, NULL);
   assert_int_equal(emit_llvm_check_target("nosucharch-unknown-none", LLVM_IR), RNF_EXIT_USAGE);
   assert_int_equal(emit_llvm_check_target(NULL, LLVM_OBJ), 0);
   assert_int_equal(emit_llvm_check_target("riscv32-unknown-elf", LLVM_OBJ), 0);

@@ -142,6 +142,38 @@ static SpecExtract spec(int k)
   return s;
 }
 
+/* Extracts with S from X's network and data; asserts success. */
+static Fsa *extract_ok(const SpecExtract *s, const Fix *x, Eval *ev)
+{
+  Fsa *f = NULL;
+  assert_int_equal(extract_fsa(s, &x->rnn, &x->d, &f, ev), RNF_EXIT_OK);
+  return f;
+}
+
+/* The Elman parity fixture over NSYM symbols (training on 0 and 1 only)
+** into *X, and its automaton extracted with spec(K). */
+static Fsa *parity_extract(int nsym, int k, Fix **x, Eval *ev)
+{
+  *x = fixture(nsym, 2);
+  SpecExtract s = spec(k);
+  return extract_ok(&s, *x, ev);
+}
+
+static void result_free(Fsa *f, Eval *ev) { fsa_free(f); eval_free(ev); }
+
+/* Extraction with S gives an automaton equivalent to the target, with
+** NSTATES states unless 0; returns the k it used. */
+static int check_exact(const SpecExtract *s, const Fix *x, int nstates)
+{
+  Eval ev;
+  Fsa *f = extract_ok(s, x, &ev);
+  assert_int_equal(ev.equivalent, 1);
+  if (nstates) assert_int_equal(f->nstates, nstates);
+  int k = ev.k;
+  result_free(f, &ev);
+  return k;
+}
+
 static void test_network_is_parity(void **state)
 {
   (void)state;
@@ -153,11 +185,9 @@ static void test_network_is_parity(void **state)
 static void test_k4_exact(void **state)
 {
   (void)state;
-  Fix *x = fixture(2, 2);
-  SpecExtract s = spec(4);
-  Fsa *f = NULL;
+  Fix *x;
   Eval ev;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  Fsa *f = parity_extract(2, 4, &x, &ev);
   assert_int_equal(fsa_validate(f), 0);
   assert_int_equal(ev.k, 4);
   assert_int_equal(ev.states_raw, 5);
@@ -178,13 +208,13 @@ static void test_k4_exact(void **state)
   }
 
   /* Deterministic: a second run gives the same arrays. */
-  Fsa *g = NULL;
+  SpecExtract s = spec(4);
   Eval ev2;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &g, &ev2), RNF_EXIT_OK);
+  Fsa *g = extract_ok(&s, x, &ev2);
   assert_memory_equal(f->next, g->next, 4 * sizeof(int32_t));
   assert_memory_equal(f->count, g->count, 4 * sizeof(uint32_t));
   assert_memory_equal(f->size, g->size, 2 * sizeof(uint32_t));
-  fsa_free(f); fsa_free(g); eval_free(&ev); eval_free(&ev2);
+  result_free(f, &ev); result_free(g, &ev2);
   fixture_free(x);
 }
 
@@ -194,31 +224,24 @@ static void test_unminimized_and_variants(void **state)
   Fix *x = fixture(2, 2);
   SpecExtract s = spec(4);
   s.minimize = false;
-  Fsa *f = NULL;
   Eval ev;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  Fsa *f = extract_ok(&s, x, &ev);
   assert_int_equal(f->nstates, 5);
   assert_int_equal(f->start, 4);
   assert_int_equal(ev.equivalent, 1);
-  fsa_free(f); eval_free(&ev);
+  result_free(f, &ev);
 
   /* Majority labels, clustering validation states, a subsample of 40. */
   s = spec(4);
   s.label = LABEL_MAJORITY;
   s.use_valid = true;
   s.max_states = 40;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
-  assert_int_equal(ev.equivalent, 1);
-  assert_int_equal(f->nstates, 2);
-  fsa_free(f); eval_free(&ev);
+  check_exact(&s, x, 2);
 
   /* X-means finds enough clusters by itself. */
   s = spec(0);
   s.method = EXTRACT_XMEANS;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
-  assert_true(ev.k >= 4);
-  assert_int_equal(ev.equivalent, 1);
-  fsa_free(f); eval_free(&ev);
+  assert_true(check_exact(&s, x, 0) >= 4);
   fixture_free(x);
 }
 
@@ -227,17 +250,15 @@ static void test_unminimized_and_variants(void **state)
 static void test_counterexample(void **state)
 {
   (void)state;
-  Fix *x = fixture(2, 2);
-  SpecExtract s = spec(1);
-  Fsa *f = NULL;
+  Fix *x;
   Eval ev;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  Fsa *f = parity_extract(2, 1, &x, &ev);
   assert_int_equal(ev.k, 1);
   assert_int_equal(ev.equivalent, 0);
   assert_non_null(ev.cex);
   assert_int_not_equal(fsa_classify(f, ev.cex, ev.cexlen), fsa_classify(x->d.target, ev.cex, ev.cexlen));
   assert_true(ev.fidelity < 1.0);
-  fsa_free(f); eval_free(&ev);
+  result_free(f, &ev);
   fixture_free(x);
 }
 
@@ -250,24 +271,17 @@ static void test_auto_k(void **state)
   (void)state;
   Fix *x = fixture(2, 2);
   SpecExtract s = spec(0);
-  Fsa *f = NULL;
-  Eval ev;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
-  assert_int_equal(ev.equivalent, 1);
-  int kfull = ev.k;
+  int kfull = check_exact(&s, x, 0);
   assert_true(kfull == 2 || kfull == 3 || kfull == 4 || kfull == 6 || kfull == 8);
-  fsa_free(f); eval_free(&ev);
   SpecExtract s2 = spec(2);
-  assert_int_equal(extract_fsa(&s2, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  Eval ev;
+  Fsa *f = extract_ok(&s2, x, &ev);
   assert_true(ev.fidelity < 0.9);
   assert_int_equal(ev.equivalent, 0);
-  fsa_free(f); eval_free(&ev);
+  result_free(f, &ev);
   s.fidelity = 0.5;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  assert_int_equal(check_exact(&s, x, 0), kfull);
   assert_true(kfull <= 8);
-  assert_int_equal(ev.k, kfull);
-  assert_int_equal(ev.equivalent, 1);
-  fsa_free(f); eval_free(&ev);
   fixture_free(x);
 }
 
@@ -277,11 +291,9 @@ static void test_auto_k(void **state)
 static void test_fill_unseen_symbol(void **state)
 {
   (void)state;
-  Fix *x = fixture(3, 2);
-  SpecExtract s = spec(4);
-  Fsa *f = NULL;
+  Fix *x;
   Eval ev;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  Fsa *f = parity_extract(3, 4, &x, &ev);
   assert_int_equal(ev.equivalent, 1);
   assert_int_equal(f->nstates, 2);
   for (int q = 0; q < 2; q++) {
@@ -294,7 +306,7 @@ static void test_fill_unseen_symbol(void **state)
   assert_int_equal(f->symclass[0], f->symclass[2]);
   assert_int_not_equal(f->symclass[0], f->symclass[1]);
   assert_int_equal(ev.nsymclass, 2);
-  fsa_free(f); eval_free(&ev);
+  result_free(f, &ev);
   fixture_free(x);
 }
 
@@ -314,9 +326,8 @@ static void test_lstm_clusters_h(void **state)
   assert_true(st[0][9] > 11.5f && fabsf(st[0][4]) < 1e-3f);    /* c4 counts, h4 ~ 0 */
 
   SpecExtract s = spec(4);
-  Fsa *f = NULL;
   Eval ev;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  Fsa *f = extract_ok(&s, x, &ev);
   assert_int_equal(ev.equivalent, 1);
   assert_int_equal(f->nstates, 2);
   assert_true(ev.fidelity == 1.0);
@@ -324,18 +335,13 @@ static void test_lstm_clusters_h(void **state)
     assert_int_equal(f->filled[q * 3 + 2], 1);
     assert_true(f->centroid_norm[q] < 2.0f);   /* the norm of an h centroid, not of c */
   }
-  fsa_free(f); eval_free(&ev);
+  result_free(f, &ev);
 
   /* Auto k and X-means take the same route. */
   s = spec(0);
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
-  assert_int_equal(ev.equivalent, 1);
-  assert_true(ev.k <= 8);
-  fsa_free(f); eval_free(&ev);
+  assert_true(check_exact(&s, x, 0) <= 8);
   s.method = EXTRACT_XMEANS;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
-  assert_int_equal(ev.equivalent, 1);
-  fsa_free(f); eval_free(&ev);
+  check_exact(&s, x, 0);
   fixture_free(x);
 }
 
@@ -351,15 +357,14 @@ static void test_empty_split(void **state)
   make_split(&x->d.train, &r, 0, 2, 12);
   SpecExtract s = spec(4);
   s.minimize = false;
-  Fsa *f = NULL;
   Eval ev;
-  assert_int_equal(extract_fsa(&s, &x->rnn, &x->d, &f, &ev), RNF_EXIT_OK);
+  Fsa *f = extract_ok(&s, x, &ev);
   assert_int_equal(fsa_validate(f), 0);
   assert_int_equal(ev.k, 1);
   assert_int_equal(f->nstates, 2);
   for (int c = 0; c < 4; c++) assert_int_equal(f->filled[c], 1);
   assert_int_equal(ev.equivalent, 0);
-  fsa_free(f); eval_free(&ev);
+  result_free(f, &ev);
   fixture_free(x);
 }
 
