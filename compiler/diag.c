@@ -131,6 +131,14 @@ static void quote(const Source *src, SrcLoc loc)
   fputc('\n', stderr);
 }
 
+/* "PREFIX: level: message" and the newline. */
+static void report(DiagLevel lvl, const char *prefix, const char *fmt, va_list ap)
+{
+  head(lvl, prefix);
+  vfprintf(stderr, fmt, ap);
+  tail();
+}
+
 void diag_at(DiagLevel lvl, const char *file, SrcLoc loc, const char *fmt, ...)
 {
   char *prefix;
@@ -138,13 +146,11 @@ void diag_at(DiagLevel lvl, const char *file, SrcLoc loc, const char *fmt, ...)
   else if (loc.line <= 0) prefix = xstrdup(file);
   else if (loc.col <= 0) prefix = xasprintf("%s:%d", file, loc.line);
   else prefix = xasprintf("%s:%d:%d", file, loc.line, loc.col);
-  head(lvl, prefix);
-  free(prefix);
   va_list ap;
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  report(lvl, prefix, fmt, ap);
   va_end(ap);
-  tail();
+  free(prefix);
   const Source *src = find_source(file);
   if (src && loc.line > 0 && loc.col > 0) quote(src, loc);
 }
@@ -153,23 +159,19 @@ void diag_line(DiagLevel lvl, const char *file, long line, const char *fmt, ...)
 {
   char *prefix = !file ? xstrdup("rnnfsac")
                : line > 0 ? xasprintf("%s:%ld", file, line) : xstrdup(file);
-  head(lvl, prefix);
-  free(prefix);
   va_list ap;
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  report(lvl, prefix, fmt, ap);
   va_end(ap);
-  tail();
+  free(prefix);
 }
 
 void diag(DiagLevel lvl, const char *fmt, ...)
 {
-  head(lvl, "rnnfsac");
   va_list ap;
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  report(lvl, "rnnfsac", fmt, ap);
   va_end(ap);
-  tail();
 }
 
 int diag_errors(void) { return nerrors; }

@@ -800,9 +800,15 @@ static void chars_byte(Gen *g, LLVMValueRef fn, LLVMValueRef *d, LLVMValueRef st
 {
   LLVMBasicBlockRef cont = block(g, fn, "cont"), inr = block(g, fn, "cont.in"), acc = block(g, fn, "accept");
   LLVMBasicBlockRef done = block(g, fn, "complete"), brk = block(g, fn, "broken"), fresh = block(g, fn, "fresh");
-  LLVMBasicBlockRef ascii = block(g, fn, "ascii"), lead = block(g, fn, "lead"), two = block(g, fn, "lead2");
-  LLVMBasicBlockRef n3 = block(g, fn, "notlead2"), three = block(g, fn, "lead3"), n4 = block(g, fn, "notlead3");
-  LLVMBasicBlockRef four = block(g, fn, "lead4"), bad = block(g, fn, "stray");
+  LLVMBasicBlockRef ascii = block(g, fn, "ascii"), lead = block(g, fn, "lead");
+  LLVMBasicBlockRef yes[3], no[3];
+  for (int k = 0; k < 3; k++) {
+    char nm[24];
+    snprintf(nm, sizeof nm, "lead%d", k + 2);
+    yes[k] = block(g, fn, nm);
+    snprintf(nm, sizeof nm, "notlead%d", k + 2);
+    no[k] = block(g, fn, k < 2 ? nm : "stray");
+  }
   LLVMValueRef need = LLVMBuildLoad2(g->b, g->i32, d[D_NEED], "need");
   LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, need, ci32(g, 0), "insequence"), cont, fresh);
 
@@ -840,41 +846,33 @@ static void chars_byte(Gen *g, LLVMValueRef fn, LLVMValueRef *d, LLVMValueRef st
   LLVMPositionBuilderAtEnd(g->b, ascii);
   emit_cp(g, stp, u);
   LLVMBuildBr(g->b, next);
+  /* lead bytes of 2-, 3- and 4-byte sequences: keep their payload bits;
+  ** the special leads narrow the next byte's range: no overlongs (E0:
+  ** A0..BF, F0: 90..BF), no surrogates (ED: 80..9F), nothing above
+  ** U+10FFFF (F4: 80..8F) */
+  static const struct { uint32_t first, last, mask, lolead, lo, hilead, hi; } L[3] = {
+    { 0xC2, 0xDF, 0x1F, 0, 0, 0, 0 },
+    { 0xE0, 0xEF, 0x0F, 0xE0, 0xA0, 0xED, 0x9F },
+    { 0xF0, 0xF4, 0x07, 0xF0, 0x90, 0xF4, 0x8F },
+  };
   LLVMPositionBuilderAtEnd(g->b, lead);
-  LLVMValueRef r2 = LLVMBuildAnd(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, u, ci32(g, 0xC2), "ge"),
-                                 LLVMBuildICmp(g->b, LLVMIntULE, u, ci32(g, 0xDF), "le"), "is2");
-  LLVMBuildCondBr(g->b, r2, two, n3);
-  LLVMPositionBuilderAtEnd(g->b, two);
-  LLVMBuildStore(g->b, ci32(g, 1), d[D_NEED]);
-  LLVMBuildStore(g->b, LLVMBuildAnd(g->b, u, ci32(g, 0x1F), "bits"), d[D_CP]);
-  LLVMBuildBr(g->b, next);
-  LLVMPositionBuilderAtEnd(g->b, n3);
-  LLVMValueRef r3 = LLVMBuildAnd(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, u, ci32(g, 0xE0), "ge"),
-                                 LLVMBuildICmp(g->b, LLVMIntULE, u, ci32(g, 0xEF), "le"), "is3");
-  LLVMBuildCondBr(g->b, r3, three, n4);
-  LLVMPositionBuilderAtEnd(g->b, three);
-  LLVMBuildStore(g->b, ci32(g, 2), d[D_NEED]);
-  LLVMBuildStore(g->b, LLVMBuildAnd(g->b, u, ci32(g, 0x0F), "bits"), d[D_CP]);
-  /* no overlongs (E0: A0..BF), no surrogates (ED: 80..9F) */
-  LLVMBuildStore(g->b, LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, u, ci32(g, 0xE0), "e0"),
-                                       ci32(g, 0xA0), ci32(g, 0x80), "lo3"), d[D_LO]);
-  LLVMBuildStore(g->b, LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, u, ci32(g, 0xED), "ed"),
-                                       ci32(g, 0x9F), ci32(g, 0xBF), "hi3"), d[D_HI]);
-  LLVMBuildBr(g->b, next);
-  LLVMPositionBuilderAtEnd(g->b, n4);
-  LLVMValueRef r4 = LLVMBuildAnd(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, u, ci32(g, 0xF0), "ge"),
-                                 LLVMBuildICmp(g->b, LLVMIntULE, u, ci32(g, 0xF4), "le"), "is4");
-  LLVMBuildCondBr(g->b, r4, four, bad);
-  LLVMPositionBuilderAtEnd(g->b, four);
-  LLVMBuildStore(g->b, ci32(g, 3), d[D_NEED]);
-  LLVMBuildStore(g->b, LLVMBuildAnd(g->b, u, ci32(g, 0x07), "bits"), d[D_CP]);
-  /* no overlongs (F0: 90..BF), nothing above U+10FFFF (F4: 80..8F) */
-  LLVMBuildStore(g->b, LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, u, ci32(g, 0xF0), "f0"),
-                                       ci32(g, 0x90), ci32(g, 0x80), "lo4"), d[D_LO]);
-  LLVMBuildStore(g->b, LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, u, ci32(g, 0xF4), "f4"),
-                                       ci32(g, 0x8F), ci32(g, 0xBF), "hi4"), d[D_HI]);
-  LLVMBuildBr(g->b, next);
-  LLVMPositionBuilderAtEnd(g->b, bad);          /* 80..C1, F5..FF */
+  for (int k = 0; k < 3; k++) {
+    LLVMValueRef in = LLVMBuildAnd(g->b, LLVMBuildICmp(g->b, LLVMIntUGE, u, ci32(g, L[k].first), "ge"),
+                                   LLVMBuildICmp(g->b, LLVMIntULE, u, ci32(g, L[k].last), "le"), "islead");
+    LLVMBuildCondBr(g->b, in, yes[k], no[k]);
+    LLVMPositionBuilderAtEnd(g->b, yes[k]);
+    LLVMBuildStore(g->b, ci32(g, (uint32_t)k + 1), d[D_NEED]);
+    LLVMBuildStore(g->b, LLVMBuildAnd(g->b, u, ci32(g, L[k].mask), "bits"), d[D_CP]);
+    if (L[k].lolead) {
+      LLVMBuildStore(g->b, LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, u, ci32(g, L[k].lolead), "lolead"),
+                                           ci32(g, L[k].lo), ci32(g, 0x80), "lo"), d[D_LO]);
+      LLVMBuildStore(g->b, LLVMBuildSelect(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, u, ci32(g, L[k].hilead), "hilead"),
+                                           ci32(g, L[k].hi), ci32(g, 0xBF), "hi"), d[D_HI]);
+    }
+    LLVMBuildBr(g->b, next);
+    LLVMPositionBuilderAtEnd(g->b, no[k]);
+  }
+  /* in block "stray": 80..C1, F5..FF */
   LLVMBuildStore(g->b, LLVMBuildAdd(g->b, LLVMBuildLoad2(g->b, g->i32, d[D_NBAD], "nbad"), ci32(g, 1), "nbad1"), d[D_NBAD]);
   emit_cp(g, stp, ci32(g, 0xFFFD));
   LLVMBuildBr(g->b, next);
