@@ -440,19 +440,74 @@ static void put_kindex(FILE *o, const Plan *pl, const char *var, int off)
   fputs(";\n", o);
 }
 
-static void put_functions(FILE *o, const Plan *pl)
+/* Byte-level switch style, direct-threaded as Ragel's -G2 and re2c: each
+** state is a label that stops at the end of the input (saving itself) or
+** reads a byte and switches on its class to the successor's label, so a
+** byte costs one dispatch.  Entry dispatches once on the saved state; the
+** sticky error state and unknown values return at once.  A state that
+** every byte keeps (no error class) skips the rest of the input. */
+static void put_switch_feed(FILE *o, const Plan *pl)
 {
-  const char *p = pl->p, *P = pl->up;
+  const char *p = pl->p;
+  int ncls = pl->ncls;
+  fputs("  const unsigned char *p = (const unsigned char *)buf, *const end = p + n;\n", o);
+  int reads = 0;
+  for (int st = 0; st < pl->nstates; st++)
+    for (int c = 1; c < ncls; c++) reads |= pl->next[(size_t)st * (size_t)ncls + (size_t)c] != pl->next[(size_t)st * (size_t)ncls];
+  if (!reads) fprintf(o, "  (void)%s_tab_class;   /* every state ignores its input */\n", p);
+  fputs("  switch (s->state) {\n", o);
+  for (int st = 0; st < pl->nstates; st++) fprintf(o, "  case %d: goto s%d;\n", st, st);
+  fprintf(o, "  default: return;   /* %s */\n  }\n", pl->err >= 0 ? "the error state is sticky" : "no state");
+  for (int st = 0; st < pl->nstates; st++) {
+    const uint32_t *row = pl->next + (size_t)st * (size_t)ncls;
+    int best = 0, bestn = 0;
+    for (int c = 0; c < ncls; c++) {
+      int k = 0;
+      for (int d = 0; d < ncls; d++) k += row[d] == row[c];
+      if (k > bestn) { bestn = k; best = c; }
+    }
+    const char *nm = pl->in->class_names[pl->f->label[st]];
+    fprintf(o, "s%d:   /* label %d ", st, (int)pl->f->label[st]);
+    cgen_comment(o, nm, strlen(nm));
+    fprintf(o, "%s */\n", st == pl->f->start ? ", start" : "");
+    fprintf(o, "  if (p == end) { s->state = %d; return; }\n", st);
+    if (bestn == ncls && row[0] == (uint32_t)st) {
+      fprintf(o, "  p = end;   /* every byte stays here */\n  goto s%d;\n", st);
+      continue;
+    }
+    if (bestn == ncls) {
+      fprintf(o, "  p++;\n  goto s%lu;\n", (unsigned long)row[0]);
+      continue;
+    }
+    fprintf(o, "  switch (%s_tab_class[*p++]) {\n", p);
+    for (int c = 0; c < ncls; c++) {
+      int seen = row[c] == row[best];
+      for (int d = 0; d < c; d++) seen |= row[d] == row[c];
+      if (seen) continue;
+      fputs("  ", o);
+      for (int d = c; d < ncls; d++) if (row[d] == row[c]) fprintf(o, "case %d: ", d);
+      if ((int)row[c] == pl->err) fputs("goto error;\n", o);
+      else fprintf(o, "goto s%lu;\n", (unsigned long)row[c]);
+    }
+    if ((int)row[best] == pl->err) fputs("  default: goto error;\n  }\n", o);
+    else fprintf(o, "  default: goto s%lu;\n  }\n", (unsigned long)row[best]);
+  }
+  if (pl->err >= 0)
+    fprintf(o, "error:   /* a byte outside the alphabet: sticky */\n  s->state = %d;\n", pl->err);
+  fputs("}\n\n", o);
+}
+
+/* <prefix>_feed: the tokenizer's loop around the automaton's step. */
+static void put_feed(FILE *o, const Plan *pl)
+{
+  const char *p = pl->p;
   TokensKind kind = pl->t->kind;
   int bytelevel = kind == TOKS_ALPHABET || kind == TOKS_BYTES, errexit = 0;
-  if (!bytelevel) put_step(o, pl);
-
-  fprintf(o, "void %s_init(%s_state *s)\n{\n", p, p);
-  if (kind == TOKS_CHARS) fputs("  rnf_utf8_init(&s->dec);\n", o);
-  if (kind == TOKS_WORDS) fputs("  s->lex = 0;\n", o);
-  fprintf(o, "  s->state = %lu;\n}\n\n", (unsigned long)pl->f->start * (unsigned long)pl->stride);
-
   fprintf(o, "void %s_feed(%s_state *s, const void *buf, size_t n)\n{\n", p, p);
+  if (bytelevel && pl->in->style == STYLE_SWITCH) {
+    put_switch_feed(o, pl);
+    return;
+  }
   fputs("  const unsigned char *p = (const unsigned char *)buf;\n", o);
   fputs("  unsigned int st = s->state;\n  size_t i;\n", o);
   if (pl->premul && pl->step > 1) fputs("  unsigned int x0, x1;\n", o);
@@ -503,23 +558,29 @@ static void put_functions(FILE *o, const Plan *pl)
     } else {
       fprintf(o, "  for (; i < n; i++)\n    st = %s_tab_next[st + %luu + %s_tab_class[p[i]]];\n", p, one, p);
     }
-  } else if (pl->in->style == STYLE_TABLE) {
-    fprintf(o, "  for (i = 0; i < n; i++)\n    st = %s_tab_next[st + %s_tab_class[p[i]]];\n", p, p);
   } else {
-    char *sel = xasprintf("%s_tab_class[p[i]]", p);
-    fprintf(o, "  (void)p;   /* unused when every state ignores its input */\n  (void)%s_tab_class;\n", p);
-    fputs("  for (i = 0; i < n; i++) {\n    switch (st) {\n", o);
-    for (int s = 0; s < pl->nstates; s++) put_switch_state(o, pl, s, sel);
-    if (pl->err >= 0)
-      fprintf(o, "    default: /* %d: error, sticky */\n      break;\n", pl->err);
-    fputs("    }\n  }\n", o);
-    free(sel);
+    fprintf(o, "  for (i = 0; i < n; i++)\n    st = %s_tab_next[st + %s_tab_class[p[i]]];\n", p, p);
   }
   fprintf(o, "  s->state = (%s)st;\n", ST_T(pl));
   if (errexit)
     fprintf(o, "  return;\nerror:   /* a byte outside the alphabet: the error state is sticky */\n"
             "  s->state = %lu;\n", (unsigned long)pl->err * (unsigned long)pl->stride);
   fputs("}\n\n", o);
+
+}
+
+static void put_functions(FILE *o, const Plan *pl)
+{
+  const char *p = pl->p, *P = pl->up;
+  TokensKind kind = pl->t->kind;
+  if (kind != TOKS_ALPHABET && kind != TOKS_BYTES) put_step(o, pl);
+
+  fprintf(o, "void %s_init(%s_state *s)\n{\n", p, p);
+  if (kind == TOKS_CHARS) fputs("  rnf_utf8_init(&s->dec);\n", o);
+  if (kind == TOKS_WORDS) fputs("  s->lex = 0;\n", o);
+  fprintf(o, "  s->state = %lu;\n}\n\n", (unsigned long)pl->f->start * (unsigned long)pl->stride);
+
+  put_feed(o, pl);
 
   fprintf(o, "int %s_label(const %s_state *s)\n{\n", p, p);
   if (kind == TOKS_CHARS) {
