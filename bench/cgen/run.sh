@@ -91,11 +91,13 @@ awk '/^##/ || $1 ~ /-net$/ { next }
      { split($1, a, "-"); key = a[1] "-" a[2]; if ($1 ~ /^yelp/) key = "yelp";
        if ($1 ~ /-table$/) base[key] = $4; gbs[NR] = $4; nm[NR] = $1; k[NR] = key }
      END { for (i = 1; i <= NR; i++) if (nm[i] != "") printf "%-22s %5.2fx\n", nm[i], gbs[i] / base[k[i]] }' results.txt
-echo "## table style: speed over Ragel -G2 and over the network (GB/s ratio)"
+echo "## both styles over Ragel -G2, table style over the network (GB/s ratio; targets >= 1, >= 1000)"
 awk '/^##/ { next }
      { key = ($1 ~ /^yelp/) ? "yelp" : substr($1, 1, index(substr($1, 4), "-") + 2);
-       if ($1 ~ /-table$/) tab[key] = $4; if ($1 ~ /-ragel-G2$/) rg[key] = $4; if ($1 ~ /-net$/) nt[key] = $4;
+       if ($1 ~ /-table$/) tab[key] = $4; if ($1 ~ /-switch$/) sw[key] = $4;
+       if ($1 ~ /-ragel-G2$/) rg[key] = $4; if ($1 ~ /-net$/) nt[key] = $4;
        if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
      END { for (i = 1; i <= n; i++) { k = order[i];
              if (k in rg) printf "%-10s table / ragel-G2  %8.2fx\n", k, tab[k] / rg[k];
+             if (k in rg) printf "%-10s switch / ragel-G2 %8.2fx\n", k, sw[k] / rg[k];
              if (k in nt) printf "%-10s table / network   %8.0fx\n", k, tab[k] / nt[k] } }' results.txt
