@@ -7,7 +7,8 @@
 #
 # usage: sh bench/cgen/run.sh [BUILD]      (needs BUILD/rnnfsac; ragel optional)
 # Prints per variant the median GB/s and TSC cycles/byte over 9 runs on a
-# 32 MiB buffer (the network: 3 runs on its first 1 MiB), then each
+# 32 MiB buffer (the network: 3 runs on its first 1 MiB), the median of
+# that over ROUNDS (default 5) interleaved rounds, then each
 # variant's speed relative to the table style, then the table style's speed
 # over Ragel -G2's and over the network's.
 set -e
@@ -33,12 +34,6 @@ net() {  # net SPEC PREFIX NAME MODE [FILE]
   "$OUT/net_bench" "$2.spec" "$(ls "$OUT/cache-$(basename "$1" .spec)"/*.rnnm | head -1)" "$3" "$4" ${5:+"$5"}
 }
 
-bench() {  # bench NAME FUNC MODE [FILE] -- OBJECTS...
-  name=$1 func=$2 mode=$3 file=$4; shift 5
-  $CC -std=c99 $COPT -DCLASSIFY="$func" -o "bench-$name" "$ROOT/bench/cgen/bench.c" "$@"
-  ./"bench-$name" "$name" "$mode" "$file"
-}
-
 gen "$ROOT/examples/tomita/tomita4.spec" t4t table
 gen "$ROOT/examples/tomita/tomita4.spec" t4s switch
 gen "$ROOT/examples/sentiment/yelp.spec" yt table
@@ -61,19 +56,31 @@ else
   echo "(ragel not installed: apt-get install ragel; Ragel rows skipped)"
 fi
 
-{
+# Each program is compiled once, then every variant runs once per round
+# and the rows report the median over ROUNDS rounds (of each run's own
+# median): on a shared machine slow spells last seconds, and interleaving
+# the variants spreads them over all sides instead of one.
+rm -f bench-t4-* bench-yelp-*
+$CC -std=c99 $COPT -DCLASSIFY=t4t_classify -o bench-t4-table "$ROOT/bench/cgen/bench.c" t4t.o
+$CC -std=c99 $COPT -DCLASSIFY=t4s_classify -o bench-t4-switch "$ROOT/bench/cgen/bench.c" t4s.o
+if [ $have_ragel = 1 ]; then
+  $CC -std=c99 $COPT -DCLASSIFY=t4t_ragel_classify -o bench-t4-ragel-G2 "$ROOT/bench/cgen/bench.c" t4g2.o
+  $CC -std=c99 $COPT -DCLASSIFY=t4t_ragel_classify -o bench-t4-ragel-T0 "$ROOT/bench/cgen/bench.c" t4t0.o
+fi
+$CC -std=c99 $COPT -DCLASSIFY=yt_classify -o bench-yelp-table "$ROOT/bench/cgen/bench.c" yt.o
+$CC -std=c99 $COPT -DCLASSIFY=ys_classify -o bench-yelp-switch "$ROOT/bench/cgen/bench.c" ys.o
+ROUNDS=${ROUNDS:-5}
+
+round() {
   for mode in t4 bits; do
     echo "## byte-level: tomita4, input $mode"
-    bench "t4-$mode-table" t4t_classify $mode "" -- t4t.o
-    bench "t4-$mode-switch" t4s_classify $mode "" -- t4s.o
-    if [ $have_ragel = 1 ]; then
-      bench "t4-$mode-ragel-G2" t4t_ragel_classify $mode "" -- t4g2.o
-      bench "t4-$mode-ragel-T0" t4t_ragel_classify $mode "" -- t4t0.o
-    fi
+    for v in table switch ragel-G2 ragel-T0; do
+      [ -x bench-t4-$v ] && ./bench-t4-$v "t4-$mode-$v" $mode
+    done
   done
   echo "## word-level: yelp reviews (text repeated)"
-  bench "yelp-table" yt_classify file "$ROOT/examples/sentiment/yelp.tsv" -- yt.o
-  bench "yelp-switch" ys_classify file "$ROOT/examples/sentiment/yelp.tsv" -- ys.o
+  ./bench-yelp-table yelp-table file "$ROOT/examples/sentiment/yelp.tsv"
+  ./bench-yelp-switch yelp-switch file "$ROOT/examples/sentiment/yelp.tsv"
   # the network reads only a prefix of the input: its own group (own label)
   for mode in t4 bits; do
     echo "## network: tomita4, input $mode (first 1 MiB)"
@@ -81,7 +88,12 @@ fi
   done
   echo "## network: yelp reviews (first 1 MiB)"
   net "$ROOT/examples/sentiment/yelp.spec" yt "yelp-net" file "$ROOT/examples/sentiment/yelp.tsv"
-} | tee results.txt
+}
+
+: > rounds.txt
+r=0
+while [ $r -lt "$ROUNDS" ]; do r=$((r + 1)); echo "(round $r of $ROUNDS)" >&2; round >> rounds.txt; done
+awk -f "$ROOT/bench/median.awk" rounds.txt | tee results.txt
 
 # every variant of one input must give the same label
 awk '/^##/ { g++; next } { if ((g in lab) && lab[g] != $3) { print "LABEL MISMATCH: " $1; bad = 1 } lab[g] = $3 }

@@ -3,7 +3,8 @@
 # C back end's code compiled with clang -O2, from the same automaton, per
 # style: examples/tomita/tomita4.spec (bytes) on Tomita 4 strings and on
 # random bits, examples/sentiment/yelp.spec (words) on the yelp reviews.
-# Uses bench/cgen/bench.c (median GB/s of 9 runs on 32 MiB).
+# Uses bench/cgen/bench.c (median GB/s of 9 runs on 32 MiB), and the
+# median of that over ROUNDS (default 5) rounds.
 #
 # usage: sh bench/llvm/run.sh [BUILD]     (needs BUILD/rnnfsac and clang)
 # Prints each variant, then the LLVM/C speed ratio per style and input
@@ -32,24 +33,31 @@ for style in table switch; do
   clang -std=c99 -O2 -c $y.c -o ${y}_c.o
 done
 
-{
+for p in t4t t4s ywt yws; do
+  for impl in c llvm; do
+    clang -std=c99 -O2 -DCLASSIFY=${p}_classify -o bench-$p-$impl "$ROOT/bench/cgen/bench.c" ${p}_$impl.o
+  done
+done
+
+# C and LLVM alternate within a round; rows are medians over ROUNDS rounds
+# (bench/median.awk), so a slow spell of a shared machine hits both sides.
+round() {
   for mode in t4 bits; do
     echo "## tomita4, input $mode"
     for p in t4t t4s; do
-      for impl in c llvm; do
-        clang -std=c99 -O2 -DCLASSIFY=${p}_classify -o bench-$p-$impl "$ROOT/bench/cgen/bench.c" ${p}_$impl.o
-        ./bench-$p-$impl "$p-$mode-$impl" $mode
-      done
+      for impl in c llvm; do ./bench-$p-$impl "$p-$mode-$impl" $mode; done
     done
   done
   echo "## yelp reviews (words)"
   for p in ywt yws; do
-    for impl in c llvm; do
-      clang -std=c99 -O2 -DCLASSIFY=${p}_classify -o bench-$p-$impl "$ROOT/bench/cgen/bench.c" ${p}_$impl.o
-      ./bench-$p-$impl "$p-yelp-$impl" file "$ROOT/examples/sentiment/yelp.tsv"
-    done
+    for impl in c llvm; do ./bench-$p-$impl "$p-yelp-$impl" file "$ROOT/examples/sentiment/yelp.tsv"; done
   done
-} | tee results.txt
+}
+ROUNDS=${ROUNDS:-5}
+: > rounds.txt
+r=0
+while [ $r -lt "$ROUNDS" ]; do r=$((r + 1)); echo "(round $r of $ROUNDS)" >&2; round >> rounds.txt; done
+awk -f "$ROOT/bench/median.awk" rounds.txt | tee results.txt
 
 # Labels must agree within an input; then LLVM / C per style and input.
 awk '/^##/ { g++; next } { if ((g in lab) && lab[g] != $3) { print "LABEL MISMATCH: " $1; bad = 1 } lab[g] = $3 }

@@ -2,8 +2,8 @@
 ** test_emit_llvm.c -- the LLVM back end: objects linked into C and run.
 **
 ** Hand-built automata (Tomita 4 over "01" without catch-all, a byte-level
-** machine, 100- and 300-state machines whose states need 16 and 32 bits,
-** covering 4-, 2- and 1-byte table steps) and random automata over chars
+** machine, a DNA machine, 100- and 300-state machines whose states need
+** 16 and 32 bits: 8-, 4-, 2- and 1-byte table steps) and random automata over chars
 ** and words tokenizers are emitted as host objects in both styles at
 ** several -O levels, linked by the system cc with a driver that includes
 ** the header the C back end writes (so the LLVM object must match its ABI),
@@ -47,7 +47,7 @@ static int teardown(void **state)
 
 /* A counter mod NS that each byte advances by 1 + byte % MOD: NS states,
 ** MOD input classes; label = multiple of 7.  NS 100, MOD 5: two-byte table
-** steps, row offsets (99 * 30) need a 16-bit state field; NS 300, MOD 256:
+** steps, row offsets (99 * 69) need a 16-bit state field; NS 300, MOD 256:
 ** one byte per step, row offsets (299 * 256) need 32 bits. */
 static void sum_machine(Case *k, int ns, int mod)
 {
@@ -277,6 +277,23 @@ static void test_bytes_objects(void **state)
   case_free(&k);
 }
 
+/* DNA: 20 random states over "ACGT" without catch-all, 4 input classes
+** plus the error class: 2-bit digits, four-byte steps (20 rows of 2^8 + 4),
+** error bytes leaving from every kind of step. */
+static void test_dna_objects(void **state)
+{
+  (void)state;
+  Case k;
+  Rng r;
+  rng_seed(&r, 91);
+  grouped_machine(&k, &r, 20, 4, 4, 2, 0);
+  alphabet_tok(&k.tok, "ACGT", 0);
+  set_names(&k, 2, (const char *const[]){ "no", "yes" });
+  int opts[] = { 0, 2 };
+  check_case(&k, "ACGT", 5, 400, 9, opts, 2, 2);
+  case_free(&k);
+}
+
 static void test_wide_state_objects(void **state)
 {
   (void)state;
@@ -486,6 +503,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_tomita4_objects),
     cmocka_unit_test(test_bytes_objects),
+    cmocka_unit_test(test_dna_objects),
     cmocka_unit_test(test_wide_state_objects),
     cmocka_unit_test(test_chars_objects),
     cmocka_unit_test(test_words_objects),
