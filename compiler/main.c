@@ -72,7 +72,8 @@ static void usage(FILE *f)
     "  --check           validate the spec (and that its data files exist); no training\n"
     "  --print-spec      print the normalized spec with every default filled in\n"
     "  --verify          compile the generated C with $CC and check it against the\n"
-    "                    automaton on the test set and random inputs\n"
+    "                    automaton on the test set and random inputs (with an LLVM\n"
+    "                    output, the LLVM object for the host as well)\n"
     "  -j N              threads for matrix products (default 1; results are\n"
     "                    reproducible for a given N)\n"
     "  --retrain         train even if a cached network for this spec and data exists\n"
@@ -502,7 +503,12 @@ int main(int argc, char **argv)
     .prefix = spec.emit.prefix, .style = spec.emit.style, .prov = &prov, .eval = &ev,
   };
   ReportInput rep = { .emit = &in, .data = &data, .net = &net, .log = &log };
-  if (o.verify && (rc = verify_c(&in, &data, spec.extract.seed)) != RNF_EXIT_OK) goto done;
+  if (o.verify) {
+    int llvm = -1;   /* an LLVM output is verified too, as a host object */
+    for (int i = 0; i < o.noutputs; i++)
+      if (outs[i].kind == OUT_LL || outs[i].kind == OUT_BC || outs[i].kind == OUT_O) llvm = o.opt_level;
+    if ((rc = verify_c(&in, &data, spec.extract.seed, llvm)) != RNF_EXIT_OK) goto done;
+  }
   rc = write_outputs(outs, o.noutputs, &in, &rep, &o);
 
 done:

@@ -1,5 +1,6 @@
 /*
-** verify.c -- check the generated C against the in-compiler automaton.
+** verify.c -- check the generated C (and the LLVM object) against the
+** in-compiler automaton.
 **
 ** The driver program is generated next to the classifier; inputs travel in
 ** a binary file (count, then length-prefixed byte strings) so any byte,
@@ -129,7 +130,61 @@ static void show(const char *s, size_t n)
   fputs(n > 60 ? "\"..." : "\"", stderr);
 }
 
-int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed)
+/* Compile the driver DPATH with OBJ (the generated C, or the LLVM object)
+** into BIN, run it on IPATH and compare its labels with the automaton's;
+** WHAT names OBJ in messages. */
+static int check_build(const EmitInput *em, const Inputs *in, const char *what,
+                       const char *obj, const char *bin, const char *dpath, const char *ipath,
+                       const char *opath, const char *epath)
+{
+  const char *cc = getenv("CC");
+  if (!cc || !*cc) cc = "cc";
+  char *cmd = xasprintf("%s -std=c99 -O1 -Wall -Wextra -Werror -o '%s' '%s' '%s' >'%s' 2>&1",
+                        cc, bin, dpath, obj, epath);
+  int st = system(cmd);
+  free(cmd);
+  if (st != 0) {
+    diag(DIAG_ERROR, "--verify: %s does not compile and link with '%s':", what, cc);
+    char *log = read_file(epath, NULL);
+    if (log) { fputs(log, stderr); free(log); }
+    return RNF_EXIT_VERIFY;
+  }
+  cmd = xasprintf("'%s' '%s' >'%s'", bin, ipath, opath);
+  st = system(cmd);
+  free(cmd);
+  FILE *out = fopen(opath, "r");
+  if (st != 0 || !out) {
+    diag(DIAG_ERROR, "--verify: %s failed to run (status %d)", what, st);
+    if (out) fclose(out);
+    return RNF_EXIT_VERIFY;
+  }
+  int bad = 0;
+  for (int i = 0; i < in->n; i++) {
+    int whole, stream;
+    if (fscanf(out, "%d %d", &whole, &stream) != 2) {
+      diag(DIAG_ERROR, "--verify: %s stopped after %d of %d inputs", what, i, in->n);
+      bad++;
+      break;
+    }
+    int want = expected(em->tok, em->fsa, in->text[i], in->len[i]);
+    if (whole != want || stream != want) {
+      if (bad < MAXSHOW) {
+        fprintf(stderr, "rnnfsac: error: --verify: on ");
+        show(in->text[i], in->len[i]);
+        fprintf(stderr, " the automaton says %d, %s says %d (streamed: %d)\n", want, what, whole, stream);
+      }
+      bad++;
+    }
+  }
+  fclose(out);
+  if (bad) {
+    diag(DIAG_ERROR, "--verify: %s: %d of %d inputs disagree", what, bad, in->n);
+    return RNF_EXIT_VERIFY;
+  }
+  return RNF_EXIT_OK;
+}
+
+int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt)
 {
   char dir[] = "/tmp/rnnfsac-verify-XXXXXX";
   if (!mkdtemp(dir)) {
@@ -139,7 +194,7 @@ int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed)
   char *cpath = xasprintf("%s/cls.c", dir), *hpath = xasprintf("%s/cls.h", dir);
   char *dpath = xasprintf("%s/driver.c", dir), *ipath = xasprintf("%s/inputs", dir);
   char *opath = xasprintf("%s/labels", dir), *epath = xasprintf("%s/cc.log", dir);
-  char *bin = xasprintf("%s/driver", dir);
+  char *bin = xasprintf("%s/driver", dir), *lpath = xasprintf("%s/cls_llvm.o", dir);
   int rc = RNF_EXIT_OK;
   Inputs in = { 0 };
 
@@ -178,64 +233,27 @@ int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed)
   }
   fclose(f);
 
-  const char *cc = getenv("CC");
-  if (!cc || !*cc) cc = "cc";
-  char *cmd = xasprintf("%s -std=c99 -O1 -Wall -Wextra -Werror -o '%s' '%s' '%s' >'%s' 2>&1",
-                        cc, bin, dpath, cpath, epath);
-  int st = system(cmd);
-  free(cmd);
-  if (st != 0) {
-    diag(DIAG_ERROR, "--verify: the generated C does not compile with '%s':", cc);
-    char *log = read_file(epath, NULL);
-    if (log) { fputs(log, stderr); free(log); }
-    rc = RNF_EXIT_VERIFY;
-    goto done;
+  rc = check_build(em, &in, "the generated C", cpath, bin, dpath, ipath, opath, epath);
+  if (rc == RNF_EXIT_OK && llvm_opt >= 0) {
+    FILE *lo = fopen(lpath, "wb");
+    if (!lo) rnf_internal(__FILE__, __LINE__, "cannot write %s", lpath);
+    rc = emit_llvm(em, lo, LLVM_OBJ, NULL, llvm_opt);
+    if (fclose(lo) != 0 && rc == RNF_EXIT_OK) rnf_internal(__FILE__, __LINE__, "cannot write %s", lpath);
+    if (rc == RNF_EXIT_OK)
+      rc = check_build(em, &in, "the LLVM object", lpath, bin, dpath, ipath, opath, epath);
   }
-  cmd = xasprintf("'%s' '%s' >'%s'", bin, ipath, opath);
-  st = system(cmd);
-  free(cmd);
-  FILE *out = fopen(opath, "r");
-  if (st != 0 || !out) {
-    diag(DIAG_ERROR, "--verify: the compiled classifier failed to run (status %d)", st);
-    if (out) fclose(out);
-    rc = RNF_EXIT_VERIFY;
-    goto done;
-  }
-  int bad = 0;
-  for (int i = 0; i < in.n; i++) {
-    int whole, stream;
-    if (fscanf(out, "%d %d", &whole, &stream) != 2) {
-      diag(DIAG_ERROR, "--verify: the compiled classifier stopped after %d of %d inputs", i, in.n);
-      bad++;
-      break;
-    }
-    int want = expected(em->tok, em->fsa, in.text[i], in.len[i]);
-    if (whole != want || stream != want) {
-      if (bad < MAXSHOW) {
-        fprintf(stderr, "rnnfsac: error: --verify: on ");
-        show(in.text[i], in.len[i]);
-        fprintf(stderr, " the automaton says %d, the generated C says %d (streamed: %d)\n",
-                want, whole, stream);
-      }
-      bad++;
-    }
-  }
-  fclose(out);
-  if (bad) {
-    diag(DIAG_ERROR, "--verify: %d of %d inputs disagree", bad, in.n);
-    rc = RNF_EXIT_VERIFY;
-  } else if (rnf_verbosity >= 0) {
-    fprintf(stderr, "rnnfsac: verified the generated C on %d inputs (%d test, %d random), "
-                    "whole and streamed\n", in.n, d->test.n, in.n - d->test.n);
-  }
+  if (rc == RNF_EXIT_OK && rnf_verbosity >= 0)
+    fprintf(stderr, "rnnfsac: verified the generated C%s on %d inputs (%d test, %d random), "
+                    "whole and streamed\n", llvm_opt >= 0 ? " and the LLVM object" : "",
+            in.n, d->test.n, in.n - d->test.n);
 
 done:
   for (int i = 0; i < in.n; i++) free(in.text[i]);
   free(in.text);
   free(in.len);
-  const char *files[] = { cpath, hpath, dpath, ipath, opath, epath, bin };
+  const char *files[] = { cpath, hpath, dpath, ipath, opath, epath, bin, lpath };
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) unlink(files[i]);
   rmdir(dir);
-  free(cpath); free(hpath); free(dpath); free(ipath); free(opath); free(epath); free(bin);
+  free(cpath); free(hpath); free(dpath); free(ipath); free(opath); free(epath); free(bin); free(lpath);
   return rc;
 }

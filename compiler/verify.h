@@ -8,14 +8,20 @@
 ** every test-split text and on SEED-determined random byte strings, each
 ** classified whole and fed in random chunks, and compares every label with
 ** what tok_encode + fsa_classify give in the compiler (-1 where the text
-** cannot be tokenized).  The folder is removed afterwards.  Returns
-** RNF_EXIT_OK, or RNF_EXIT_VERIFY after reporting the first disagreements.
+** cannot be tokenized).  With LLVM_OPT >= 0 it also writes the LLVM back
+** end's object for the host at that -O level, links the same driver (and
+** the C back end's header) with it instead, and checks it on the same
+** inputs: the two back ends must agree with the automaton, and so with
+** each other.  (For a cross --target the host object is built from the
+** same lowering; its own machine code cannot run here.)  The folder is
+** removed afterwards.  Returns RNF_EXIT_OK, or RNF_EXIT_VERIFY after
+** reporting the first disagreements.
 */
 #ifndef RNF_VERIFY_H
 #define RNF_VERIFY_H
 
 #include "emit.h"
 
-int verify_c(const EmitInput *in, const Dataset *d, uint64_t seed);
+int verify_c(const EmitInput *in, const Dataset *d, uint64_t seed, int llvm_opt);
 
 #endif

@@ -1,7 +1,8 @@
 #!/bin/sh
 # verify-styles.sh RNNFSAC SPEC OUTDIR CACHEDIR
 #
-# Compile SPEC with --verify once per emit style (table, then switch) and
+# Compile SPEC to C and an LLVM object with --verify (which then checks
+# both) once per emit style (table, then switch) and
 # print, per style, one line "<folder>/<name> <style>: <the verify line>".
 # The style is set on the normalized spec (--print-spec writes exactly one
 # "style" line), and the variant is written beside SPEC so its data paths,
@@ -31,7 +32,7 @@ for style in table switch; do
     echo "$tag $style: the variant spec does not normalize to itself" >&2; exit 1
   fi
   log=$out/$name-$style.log
-  if ! "$rnnfsac" --verify --cache-dir "$cache" "$v" -o "$out/$name-$style.c" > "$log" 2>&1; then
+  if ! "$rnnfsac" --verify --cache-dir "$cache" "$v" -o "$out/$name-$style.c" -o "$out/$name-$style.o" > "$log" 2>&1; then
     echo "$tag $style: rnnfsac --verify failed" >&2; cat "$log" >&2; exit 1
   fi
   line=$(grep '^rnnfsac: verified the generated C' "$log")
