@@ -440,44 +440,73 @@ static void put_kindex(FILE *o, const Plan *pl, const char *var, int off)
   fputs(";\n", o);
 }
 
+/* "goto sN;" or "goto error;" for state T. */
+static void put_goto(FILE *o, const Plan *pl, uint32_t t)
+{
+  if ((int)t == pl->err) fputs("goto error;\n", o);
+  else fprintf(o, "goto s%lu;\n", (unsigned long)t);
+}
+
 /* Byte-level switch style, direct-threaded as Ragel's -G2 and re2c: each
 ** state is a label that stops at the end of the input (saving itself) or
-** reads a byte and switches on its class to the successor's label, so a
-** byte costs one dispatch.  Entry dispatches once on the saved state; the
-** sticky error state and unknown values return at once.  A state that
-** every byte keeps (no error class) skips the rest of the input. */
+** reads a byte and switches to the successor's label, so a byte costs one
+** dispatch: on the byte itself when few bytes leave the default successor
+** (emit_plan.h), else on its input class.  Entry dispatches once on the
+** saved state; the sticky error state and unknown values return at once.
+** A state that every byte keeps skips the rest of the input. */
 static void put_switch_feed(FILE *o, const Plan *pl)
 {
   const char *p = pl->p;
-  int ncls = pl->ncls;
+  int ncls = pl->ncls, classes = 0;
+  uint32_t tgt[256], dflt;
+  for (int st = 0; st < pl->nstates; st++) classes |= plan_byte_targets(pl, st, tgt, &dflt) > PLAN_BYTE_CASES;
   fputs("  const unsigned char *p = (const unsigned char *)buf, *const end = p + n;\n", o);
-  int reads = 0;
-  for (int st = 0; st < pl->nstates; st++)
-    for (int c = 1; c < ncls; c++) reads |= pl->next[(size_t)st * (size_t)ncls + (size_t)c] != pl->next[(size_t)st * (size_t)ncls];
-  if (!reads) fprintf(o, "  (void)%s_tab_class;   /* every state ignores its input */\n", p);
+  if (!classes) fprintf(o, "  (void)%s_tab_class;   /* every state switches on the byte */\n", p);
   fputs("  switch (s->state) {\n", o);
   for (int st = 0; st < pl->nstates; st++) fprintf(o, "  case %d: goto s%d;\n", st, st);
   fprintf(o, "  default: return;   /* %s */\n  }\n", pl->err >= 0 ? "the error state is sticky" : "no state");
   for (int st = 0; st < pl->nstates; st++) {
     const uint32_t *row = pl->next + (size_t)st * (size_t)ncls;
-    int best = 0, bestn = 0;
-    for (int c = 0; c < ncls; c++) {
-      int k = 0;
-      for (int d = 0; d < ncls; d++) k += row[d] == row[c];
-      if (k > bestn) { bestn = k; best = c; }
-    }
+    int other = plan_byte_targets(pl, st, tgt, &dflt);
     const char *nm = pl->in->class_names[pl->f->label[st]];
     fprintf(o, "s%d:   /* label %d ", st, (int)pl->f->label[st]);
     cgen_comment(o, nm, strlen(nm));
     fprintf(o, "%s */\n", st == pl->f->start ? ", start" : "");
     fprintf(o, "  if (p == end) { s->state = %d; return; }\n", st);
-    if (bestn == ncls && row[0] == (uint32_t)st) {
+    if (other == 0 && dflt == (uint32_t)st) {
       fprintf(o, "  p = end;   /* every byte stays here */\n  goto s%d;\n", st);
       continue;
     }
-    if (bestn == ncls) {
-      fprintf(o, "  p++;\n  goto s%lu;\n", (unsigned long)row[0]);
+    if (other == 0) {
+      fputs("  p++;\n  ", o);
+      put_goto(o, pl, dflt);
       continue;
+    }
+    if (other <= PLAN_BYTE_CASES) {
+      /* the listed bytes, grouped by successor in order of their first byte */
+      fputs("  switch (*p++) {\n", o);
+      for (int b = 0; b < 256; b++) {
+        int seen = tgt[b] == dflt;
+        for (int c = 0; c < b && !seen; c++) seen = tgt[c] == tgt[b];
+        if (seen) continue;
+        fputs("  ", o);
+        for (int c = b; c < 256; c++) {
+          if (tgt[c] != tgt[b]) continue;
+          if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) fprintf(o, "case '%c': ", c);
+          else fprintf(o, "case 0x%02x: ", c);
+        }
+        put_goto(o, pl, tgt[b]);
+      }
+      fputs("  default: ", o);
+      put_goto(o, pl, dflt);
+      fputs("  }\n", o);
+      continue;
+    }
+    int best = 0, bestn = 0;
+    for (int c = 0; c < ncls; c++) {
+      int k = 0;
+      for (int d = 0; d < ncls; d++) k += row[d] == row[c];
+      if (k > bestn) { bestn = k; best = c; }
     }
     fprintf(o, "  switch (%s_tab_class[*p++]) {\n", p);
     for (int c = 0; c < ncls; c++) {
@@ -486,11 +515,11 @@ static void put_switch_feed(FILE *o, const Plan *pl)
       if (seen) continue;
       fputs("  ", o);
       for (int d = c; d < ncls; d++) if (row[d] == row[c]) fprintf(o, "case %d: ", d);
-      if ((int)row[c] == pl->err) fputs("goto error;\n", o);
-      else fprintf(o, "goto s%lu;\n", (unsigned long)row[c]);
+      put_goto(o, pl, row[c]);
     }
-    if ((int)row[best] == pl->err) fputs("  default: goto error;\n  }\n", o);
-    else fprintf(o, "  default: goto s%lu;\n  }\n", (unsigned long)row[best]);
+    fputs("  default: ", o);
+    put_goto(o, pl, row[best]);
+    fputs("  }\n", o);
   }
   if (pl->err >= 0)
     fprintf(o, "error:   /* a byte outside the alphabet: sticky */\n  s->state = %d;\n", pl->err);

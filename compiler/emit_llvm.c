@@ -507,7 +507,8 @@ static void edge_add(Edges *e, LLVMValueRef v, LLVMBasicBlockRef b)
 }
 
 /* Switch style: block s<k> is "in state k at offset i": stop if i == n,
-** else read a byte and switch on its class to the successor's block.  The
+** else read a byte and switch on it (few bytes leave the default
+** successor, emit_plan.h) or on its class to the successor's block.  The
 ** error state leaves at once (it is sticky).  Unknown incoming states (an
 ** uninitialized state object) leave unchanged. */
 static LLVMValueRef run_switch(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMValueRef buf, LLVMValueRef n)
@@ -557,20 +558,39 @@ static LLVMValueRef run_switch(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMVa
 
     LLVMPositionBuilderAtEnd(g->b, rd[s]);
     const uint32_t *row = pl->next + (size_t)s * (size_t)pl->ncls;
+    uint32_t tgt[256], dflt;
+    int other = plan_byte_targets(pl, s, tgt, &dflt);
+    LLVMValueRef i1 = LLVMBuildNUWAdd(g->b, iphi[s], LLVMConstInt(g->sizety, 1, 0), "i.next");
+    /* Every edge into a state block, duplicates included, needs its phi entry. */
+    if (other == 0 && dflt == (uint32_t)s) {      /* every byte stays here: skip the rest */
+      LLVMBuildBr(g->b, done);
+      edge_add(&out, LLVMConstInt(g->i32, (unsigned long long)s, 0), rd[s]);
+      continue;
+    }
+    if (other == 0) {
+      LLVMBuildBr(g->b, blk[dflt]);
+      if ((int)dflt < ns) edge_add(&in[dflt], i1, rd[s]);
+      continue;
+    }
+    if (other <= PLAN_BYTE_CASES) {               /* switch on the byte itself */
+      LLVMValueRef bp = LLVMBuildInBoundsGEP2(g->b, g->i8, buf, &iphi[s], 1, "bp");
+      LLVMValueRef byte = LLVMBuildLoad2(g->b, g->i8, bp, "byte");
+      LLVMValueRef bsw = LLVMBuildSwitch(g->b, byte, blk[dflt], (unsigned)other);
+      if ((int)dflt < ns) edge_add(&in[dflt], i1, rd[s]);
+      for (int b = 0; b < 256; b++) {
+        if (tgt[b] == dflt) continue;
+        LLVMAddCase(bsw, LLVMConstInt(g->i8, (unsigned long long)b, 0), blk[tgt[b]]);
+        if ((int)tgt[b] < ns) edge_add(&in[tgt[b]], i1, rd[s]);
+      }
+      continue;
+    }
     int best = 0, bestn = 0;
     for (int c = 0; c < pl->ncls; c++) {
       int k = 0;
       for (int d = 0; d < pl->ncls; d++) k += row[d] == row[c];
       if (k > bestn) { bestn = k; best = c; }
     }
-    LLVMValueRef cls = bestn == pl->ncls ? NULL : load_class(g, buf, iphi[s]);
-    LLVMValueRef i1 = LLVMBuildNUWAdd(g->b, iphi[s], LLVMConstInt(g->sizety, 1, 0), "i.next");
-    /* Every edge into a state block, duplicates included, needs its phi entry. */
-    if (!cls) {
-      LLVMBuildBr(g->b, blk[row[0]]);
-      if ((int)row[0] < ns) edge_add(&in[row[0]], i1, rd[s]);
-      continue;
-    }
+    LLVMValueRef cls = load_class(g, buf, iphi[s]);
     LLVMValueRef csw = LLVMBuildSwitch(g->b, cls, blk[row[best]], (unsigned)(pl->ncls - bestn));
     if ((int)row[best] < ns) edge_add(&in[row[best]], i1, rd[s]);
     for (int c = 0; c < pl->ncls; c++) {

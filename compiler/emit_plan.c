@@ -248,6 +248,21 @@ int plan_bytelevel(const Plan *pl)
   return pl->t->kind == TOKS_ALPHABET || pl->t->kind == TOKS_BYTES;
 }
 
+int plan_byte_targets(const Plan *pl, int s, uint32_t tgt[256], uint32_t *dflt)
+{
+  int *cnt = xcalloc((size_t)pl->nrows, sizeof *cnt);
+  for (int b = 0; b < 256; b++) {
+    tgt[b] = pl->next[(size_t)s * (size_t)pl->ncls + (size_t)pl->byteclass[b]];
+    cnt[tgt[b]]++;
+  }
+  uint32_t best = 0;
+  for (int t = 1; t < pl->nrows; t++) if (cnt[t] > cnt[best]) best = (uint32_t)t;
+  *dflt = best;
+  int other = 256 - cnt[best];
+  free(cnt);
+  return other;
+}
+
 /* Byte-level table style: flat[] rows of stride entries, states stored as
 ** row offsets (emit_plan.h).  K-byte entries take the valid classes as
 ** kbits-bit digits, so the index is shifts and adds and an error byte

@@ -112,4 +112,12 @@ char *plan_upper(const char *s);
 /* Byte-level (alphabet, bytes) tokens: input classes come from byteclass[]. */
 int plan_bytelevel(const Plan *pl);
 
+/* Byte-level switch style: state S's successor on every byte (TGT), the
+** successor of most bytes (*DFLT; the lowest state on ties) and the number
+** of bytes that lead elsewhere.  A state with at most PLAN_BYTE_CASES such
+** bytes switches on the byte itself (as Ragel -G2 does), saving the class
+** load; otherwise on the byte's input class. */
+#define PLAN_BYTE_CASES 24
+int plan_byte_targets(const Plan *pl, int s, uint32_t tgt[256], uint32_t *dflt);
+
 #endif

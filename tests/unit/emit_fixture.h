@@ -161,6 +161,23 @@ static void bytes_machine(Case *k, int ns, const char *mid, uint64_t seed)
   set_names(k, 3, (const char *const[]){ "low", mid, "high" });
 }
 
+/* "Contains x" over bytes: state 0 until an 'x', then state 1, which every
+** byte keeps (an accepting sink, no error class: the switch style skips
+** the rest of the input there). */
+static void sink_machine(Case *k)
+{
+  k->f = fsa_new(2, 256, 2, 0);
+  for (int a = 0; a < 256; a++) {
+    k->f->next[a] = a == 'x';
+    k->f->next[256 + a] = 1;
+  }
+  k->f->label[0] = 0;
+  k->f->label[1] = 1;
+  fsa_symclasses(k->f);
+  bytes_tok(&k->tok);
+  set_names(k, 2, (const char *const[]){ "no", "x" });
+}
+
 /* A random machine over a chars (VOCAB[0] symbols at most) or words
 ** (VOCAB[1]; PUNCT: punctuation as words) tokenizer built from the 8
 ** TEXTS: symbols in 4 random groups, NS states, 3 classes, start 1. */

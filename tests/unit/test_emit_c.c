@@ -315,6 +315,12 @@ static void test_input_ignored(void **state)
   check_inputs_opt(&k, v, nv, 34, 1);
   free_inputs(v, nv);
   case_free(&k);
+  /* a state that every byte keeps: the switch style stops reading there */
+  sink_machine(&k);
+  v = make_inputs("abxy", 4, 200, 60, 35, &nv);
+  check_inputs_opt(&k, v, nv, 35, 1);
+  free_inputs(v, nv);
+  case_free(&k);
 }
 
 static void test_hostile_names(void **state)

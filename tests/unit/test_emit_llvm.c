@@ -294,6 +294,17 @@ static void test_dna_objects(void **state)
   case_free(&k);
 }
 
+/* An accepting sink without error class: both styles, read or skipped. */
+static void test_sink_objects(void **state)
+{
+  (void)state;
+  Case k;
+  sink_machine(&k);
+  int opts[] = { 0, 2 };
+  check_case(&k, "abxy", 4, 300, 12, opts, 2, 2);
+  case_free(&k);
+}
+
 static void test_wide_state_objects(void **state)
 {
   (void)state;
@@ -504,6 +515,7 @@ int main(void)
     cmocka_unit_test(test_tomita4_objects),
     cmocka_unit_test(test_bytes_objects),
     cmocka_unit_test(test_dna_objects),
+    cmocka_unit_test(test_sink_objects),
     cmocka_unit_test(test_wide_state_objects),
     cmocka_unit_test(test_chars_objects),
     cmocka_unit_test(test_words_objects),
