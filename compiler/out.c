@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,7 +23,8 @@
 #define MAX_OPEN 64
 static char *open_tmps[MAX_OPEN];      /* temporaries not yet committed */
 static pid_t open_pids[MAX_OPEN];      /* their creators: a forked child's exit() leaves the parent's alone */
-static volatile sig_atomic_t in_signal;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "signal handlers need a lock-free atomic_int");
+static atomic_int cleanup;             /* 0 idle, 1 a handler removes the temporaries, 2 done */
 
 static void track(char *tmp, int add)
 {
@@ -90,12 +92,22 @@ void out_abort(OutFile *o)
   memset(o, 0, sizeof *o);
 }
 
+/* The first handler to run removes the temporaries; any other (timeout(1)
+** signals the child and then its process group, so a second signal may
+** reach an OpenBLAS thread while the first handler is at work) waits for
+** it to finish before dying, else the process would die half-way through
+** the list.  The three signals are blocked while a handler runs, so no
+** handler nests inside another in one thread and the wait cannot spin
+** forever. */
 static void on_signal(int sig)
 {
-  if (!in_signal) {
-    in_signal = 1;
+  int idle = 0;
+  if (atomic_compare_exchange_strong(&cleanup, &idle, 1)) {
     for (int i = 0; i < MAX_OPEN; i++)
       if (open_tmps[i]) unlink(open_tmps[i]);
+    atomic_store(&cleanup, 2);
+  } else {
+    while (atomic_load(&cleanup) != 2) continue;
   }
   signal(sig, SIG_DFL);
   raise(sig);
@@ -107,6 +119,9 @@ void out_install_signal_cleanup(void)
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
+  sigaddset(&sa.sa_mask, SIGINT);
+  sigaddset(&sa.sa_mask, SIGTERM);
+  sigaddset(&sa.sa_mask, SIGHUP);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
