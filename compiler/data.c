@@ -410,9 +410,14 @@ static long next_line(Reader *rd)
 
 /* Checks shared by every format: label and text present, text usable by
 ** the tokenizer.  0 = good, 1 = skipped (lenient), -1 = error. */
-static int check_example(Reader *rd, long line, size_t llen, const char *text, size_t len)
+static int check_example(Reader *rd, long line, const char *label, size_t llen, const char *text, size_t len)
 {
   if (llen == 0) return bad_line(rd, line, BAD_LABEL, "empty label") ? -1 : 1;
+  /* class names are C strings everywhere downstream: a NUL would merge
+  ** "a\0x" and "a\0y" into one class */
+  if (memchr(label, '\0', llen))
+    return bad_line(rd, line, BAD_LABEL, "the label contains a NUL byte (byte %zu)",
+                    (size_t)((const char *)memchr(label, '\0', llen) - label) + 1) ? -1 : 1;
   if (len == 0) return bad_line(rd, line, BAD_TEXT, "empty text") ? -1 : 1;
   TokensKind k = rd->s->tokens;
   if (k == TOKS_CHARS || k == TOKS_WORDS) {
@@ -454,7 +459,7 @@ static int read_tsv(Reader *rd, ExList *out)
       continue;
     }
     size_t llen = (size_t)(tab - rd->buf), tlen = (size_t)n - llen - 1;
-    int c = check_example(rd, rd->line, llen, tab + 1, tlen);
+    int c = check_example(rd, rd->line, rd->buf, llen, tab + 1, tlen);
     if (c < 0) return -1;
     if (c > 0) continue;
     ex_push(out, xstrndup(rd->buf, llen), xstrndup(tab + 1, tlen), tlen, rd->line);
@@ -586,7 +591,7 @@ static int read_csv(Reader *rd, ExList *out)
       if (bad_line(rd, start, BAD_FIELDS, "expected at least %d fields, found %d", need, fl.n)) { rc = -1; goto done; }
       continue;
     }
-    int c = check_example(rd, start, fl.len[lcol], fl.f[tcol], fl.len[tcol]);
+    int c = check_example(rd, start, fl.f[lcol], fl.len[lcol], fl.f[tcol], fl.len[tcol]);
     if (c < 0) { rc = -1; goto done; }
     if (c > 0) continue;
     ex_push(out, xstrndup(fl.f[lcol], fl.len[lcol]), xstrndup(fl.f[tcol], fl.len[tcol]), fl.len[tcol], start);
@@ -617,18 +622,20 @@ static int read_jsonl(Reader *rd, ExList *out)
     }
     json_t *t = json_object_get(o, tname), *l = json_object_get(o, lname);
     char *label = NULL;
+    size_t llen = 0;
     int e = 0;
     if (!t) e = bad_line(rd, rd->line, BAD_JSON, "no field \"%s\" (the text)", tname);
     else if (!json_is_string(t)) e = bad_line(rd, rd->line, BAD_JSON, "field \"%s\" (the text) is not a string", tname);
     else if (!l) e = bad_line(rd, rd->line, BAD_JSON, "no field \"%s\" (the label)", lname);
-    else if (json_is_string(l)) label = xstrndup(json_string_value(l), json_string_length(l));
+    else if (json_is_string(l)) label = xstrndup(json_string_value(l), llen = json_string_length(l));
     else if (json_is_integer(l)) label = xasprintf("%lld", (long long)json_integer_value(l));
     else if (json_is_boolean(l)) label = xstrdup(json_is_true(l) ? "true" : "false");
     else e = bad_line(rd, rd->line, BAD_JSON, "field \"%s\" (the label) is not a string, integer or boolean", lname);
     if (label) {
       const char *txt = json_string_value(t);
       size_t tl = json_string_length(t);
-      int c = check_example(rd, rd->line, strlen(label), txt, tl);
+      if (!llen) llen = strlen(label);
+      int c = check_example(rd, rd->line, label, llen, txt, tl);
       if (c == 0) ex_push(out, label, xstrndup(txt, tl), tl, rd->line);
       else free(label);
       if (c < 0) e = -1;
