@@ -15,6 +15,7 @@
 #include <string.h>
 
 #define MAX_DEPTH 500            /* parenthesis nesting, bounds recursion */
+#define MAX_NFA 32768            /* NFA states: counted repetitions multiply them */
 
 typedef struct NState {
   int eps[2];                    /* epsilon edges, -1 = none */
@@ -48,6 +49,7 @@ static void fail(P *p, size_t off, char *msg)
 
 static int node(P *p)
 {
+  if (p->nst == MAX_NFA) fail(p, p->pos, xasprintf("the regex needs more than %d NFA states", MAX_NFA));
   if (p->nst == p->cap) {
     p->cap = p->cap ? 2 * p->cap : 64;
     p->st = xrealloc(p->st, (size_t)p->cap * sizeof *p->st);
@@ -199,29 +201,97 @@ static Frag parse_atom(P *p)
   return frag_set(p, set);
 }
 
-/* repeat := atom ('*' | '+' | '?')* */
-static Frag parse_repeat(P *p)
+/* A counted repetition at p->pos: "{m}", "{m,}" or "{m,n}" with decimal
+** m <= n <= MAX_COUNT.  Returns its length (0 if the text there is not
+** one: then '{' is an ordinary byte) and sets *M, *N (-1 = no upper bound). */
+#define MAX_COUNT 1000
+static size_t counted(const P *p, int *m, int *n)
+{
+  size_t i = p->pos + 1;
+  long a = 0, b = -1;
+  if (i >= p->len || p->re[i] < '0' || p->re[i] > '9') return 0;
+  for (; i < p->len && p->re[i] >= '0' && p->re[i] <= '9'; i++)     /* saturates */
+    if ((a = a * 10 + (p->re[i] - '0')) > MAX_COUNT) a = MAX_COUNT + 1;
+  if (i < p->len && p->re[i] == ',') {
+    i++;
+    if (i < p->len && p->re[i] >= '0' && p->re[i] <= '9') {
+      b = 0;
+      for (; i < p->len && p->re[i] >= '0' && p->re[i] <= '9'; i++)
+        if ((b = b * 10 + (p->re[i] - '0')) > MAX_COUNT) b = MAX_COUNT + 1;
+    }
+  } else {
+    b = a;
+  }
+  if (i >= p->len || p->re[i] != '}') return 0;
+  *m = (int)a;
+  *n = (int)b;
+  return i + 1 - p->pos;
+}
+
+/* F made optional (?), repeatable (+) or both (*). */
+static Frag repeat(P *p, Frag f, unsigned char op)
+{
+  Frag g = { node(p), node(p) };
+  eps(p, g.s, f.s);
+  if (op != '+') eps(p, g.s, g.e);            /* * and ? may skip */
+  if (op != '?') eps(p, f.e, f.s);            /* * and + may loop */
+  eps(p, f.e, g.e);
+  return g;
+}
+
+/* repeat := atom ('*' | '+' | '?' | '{m}' | '{m,}' | '{m,n}')*, reading
+** operators only before STOP.  A counted repetition re-parses the text it
+** repeats (the atom and the operators before it) once per copy: a
+** Thompson fragment has one use, and each copy needs its own states.
+** R{m,n} = m copies, then n - m optional ones; R{m,} = m copies, then R*. */
+static Frag parse_repeat_to(P *p, size_t stop)
 {
   unsigned char c = p->re[p->pos];
-  if (c == '*' || c == '+' || c == '?') {
+  int m, n;
+  if (c == '*' || c == '+' || c == '?' || (c == '{' && counted(p, &m, &n))) {
     fail(p, p->pos, xasprintf("nothing to repeat before '%c'", c));
     p->pos++;
     return frag_empty(p);
   }
+  size_t at = p->pos;
   Frag f = parse_atom(p);
-  while (!p->err && p->pos < p->len) {
+  while (!p->err && p->pos < stop) {
     c = p->re[p->pos];
-    if (c != '*' && c != '+' && c != '?') break;
-    p->pos++;
-    Frag g = { node(p), node(p) };
-    eps(p, g.s, f.s);
-    if (c != '+') eps(p, g.s, g.e);            /* * and ? may skip */
-    if (c != '?') eps(p, f.e, f.s);            /* * and + may loop */
-    eps(p, f.e, g.e);
-    f = g;
+    size_t k;
+    if (c == '*' || c == '+' || c == '?') {
+      p->pos++;
+      f = repeat(p, f, c);
+      continue;
+    }
+    if (c != '{' || (k = counted(p, &m, &n)) == 0) break;
+    size_t op = p->pos;
+    if (m > MAX_COUNT || n > MAX_COUNT) {
+      fail(p, op, xasprintf("repetition count above %d", MAX_COUNT));
+      break;
+    }
+    if (n >= 0 && n < m) {
+      fail(p, op, xasprintf("repetition {%d,%d}: the minimum exceeds the maximum", m, n));
+      break;
+    }
+    int copies = n >= 0 ? n : m + 1;         /* {m,}: one more copy, starred */
+    Frag acc = frag_empty(p);
+    for (int j = 0; j < copies && !p->err; j++) {
+      Frag g = f;                            /* the copy already built */
+      if (j > 0) {
+        p->pos = at;
+        g = parse_repeat_to(p, op);
+      }
+      if (j >= m) g = repeat(p, g, n >= 0 ? '?' : '*');
+      eps(p, acc.e, g.s);
+      acc.e = g.e;
+    }
+    f = acc;
+    p->pos = op + k;
   }
   return f;
 }
+
+static Frag parse_repeat(P *p) { return parse_repeat_to(p, p->len); }
 
 /* concat := repeat*   (stops at '|', ')' or the end) */
 static Frag parse_concat(P *p)

@@ -204,6 +204,13 @@ static void test_regex_vs_posix(void **st)
     { "((a*)*b)+", "ab", 9 },
     { "[a-c]+x", "abcx", 6 },
     { "()", "ab", 5 },
+    { "(01){2,3}", "01", 10 },
+    { "0{3}1*", "01", 8 },
+    { "(0|1){2,}0", "01", 8 },
+    { "1{0}0|1", "01", 5 },
+    { "(0{1,2}1){2}", "01", 10 },
+    { "[ab]{1,3}c?", "abc", 7 },
+    { "(a|bc){0,2}b", "abc", 7 },
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char *err = NULL;
@@ -237,6 +244,95 @@ static void test_regex_escapes(void **st)
   assert_int_equal(run_str(f, "", "01"), 1);
   assert_int_equal(run_str(f, "0", "01"), 0);
   fsa_free(f);
+}
+
+/* Random regexes over "01" (groups, |, *, +, ?, counted repetitions)
+** against POSIX on every string up to length 7. */
+static void rand_re(Rng *r, char *out, size_t *n, int depth)
+{
+  int parts = 1 + (int)rng_below(r, 3);
+  for (int i = 0; i < parts; i++) {
+    if (depth < 3 && rng_below(r, 3) == 0) {
+      out[(*n)++] = '(';
+      rand_re(r, out, n, depth + 1);
+      if (rng_below(r, 2)) { out[(*n)++] = '|'; rand_re(r, out, n, depth + 1); }
+      out[(*n)++] = ')';
+    } else {
+      out[(*n)++] = "01."[rng_below(r, 3)];
+    }
+    switch (rng_below(r, 7)) {
+    case 0: out[(*n)++] = '*'; break;
+    case 1: out[(*n)++] = '+'; break;
+    case 2: out[(*n)++] = '?'; break;
+    case 3: *n += (size_t)sprintf(out + *n, "{%d}", (int)rng_below(r, 3)); break;
+    case 4: *n += (size_t)sprintf(out + *n, "{%d,}", (int)rng_below(r, 3)); break;
+    case 5: { int m = (int)rng_below(r, 3); *n += (size_t)sprintf(out + *n, "{%d,%d}", m, m + (int)rng_below(r, 3)); break; }
+    default: break;
+    }
+  }
+}
+
+static void test_regex_random_vs_posix(void **st)
+{
+  (void)st;
+  Rng r;
+  rng_seed(&r, 2026);
+  for (int t = 0; t < 150; t++) {
+    char re[1024];
+    size_t n = 0;
+    rand_re(&r, re, &n, 0);
+    re[n] = '\0';
+    char *err = NULL;
+    size_t off = 0;
+    Fsa *f = regex_dfa(re, n, "01", 2, &err, &off);
+    if (!f) fail_msg("regex \"%s\": %s at %zu", re, err, off);
+    char *anchored = xasprintf("^(%s)$", re);
+    regex_t px;
+    assert_int_equal(regcomp(&px, anchored, REG_EXTENDED | REG_NOSUB), 0);
+    RCtx c = { f, &px, "01", re };
+    each_string("01", 7, regex_check, &c);
+    regfree(&px);
+    free(anchored);
+    fsa_free(f);
+  }
+}
+
+/* Counted repetitions: stacked ones repeat everything before them, '{'
+** that starts no count is a byte, and the limits are errors with offsets. */
+static void test_regex_counted(void **st)
+{
+  (void)st;
+  char *err = NULL;
+  size_t off = 0;
+  Fsa *f = regex_dfa("0{2}{3}", 7, "01", 2, &err, &off);     /* (0{2}){3} = 0{6} */
+  assert_non_null(f);
+  assert_int_equal(run_str(f, "000000", "01"), 1);
+  assert_int_equal(run_str(f, "0000", "01"), 0);
+  fsa_free(f);
+  f = regex_dfa("(1|0*){2}1", 10, "01", 2, &err, &off);
+  assert_non_null(f);
+  assert_int_equal(run_str(f, "0011", "01"), 1);
+  assert_int_equal(run_str(f, "1", "01"), 1);
+  fsa_free(f);
+  f = regex_dfa("0{x}{", 5, "01{}x", 5, &err, &off);           /* no count: plain bytes */
+  assert_non_null(f);
+  assert_int_equal(run_str(f, "0{x}{", "01{}x"), 1);
+  fsa_free(f);
+  static const struct { const char *re, *msg; size_t off; } bad[] = {
+    { "{2}0", "nothing to repeat before '{'", 0 },
+    { "0{3,2}", "repetition {3,2}: the minimum exceeds the maximum", 1 },
+    { "0{1001}", "repetition count above 1000", 1 },
+    { "0{2,99999999999}", "repetition count above 1000", 1 },
+    { "((0|1){1000}){1000}", "the regex needs more than 32768 NFA states", 0 },
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    err = NULL;
+    assert_null(regex_dfa(bad[i].re, strlen(bad[i].re), "01", 2, &err, &off));
+    assert_non_null(err);
+    if (strcmp(err, bad[i].msg)) fail_msg("\"%s\": got \"%s\"", bad[i].re, err);
+    if (i < 4) assert_int_equal(off, bad[i].off);
+    free(err);
+  }
 }
 
 static void test_regex_too_big(void **st)
@@ -739,6 +835,8 @@ int main(void)
     cmocka_unit_test(test_tomita_minimal),
     cmocka_unit_test(test_regex_tomita),
     cmocka_unit_test(test_regex_vs_posix),
+    cmocka_unit_test(test_regex_counted),
+    cmocka_unit_test(test_regex_random_vs_posix),
     cmocka_unit_test(test_regex_too_big),
     cmocka_unit_test(test_regex_escapes),
     cmocka_unit_test(test_regex_errors),
