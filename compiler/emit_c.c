@@ -460,7 +460,9 @@ static void put_switch_feed(FILE *o, const Plan *pl)
   int ncls = pl->ncls, classes = 0;
   uint32_t tgt[256], dflt;
   for (int st = 0; st < pl->nstates; st++) classes |= plan_byte_targets(pl, st, tgt, &dflt) > PLAN_BYTE_CASES;
-  fputs("  const unsigned char *p = (const unsigned char *)buf, *const end = p + n;\n", o);
+  /* buf may be NULL when n is 0, and NULL + 0 is undefined in C */
+  fputs("  const unsigned char *p = (const unsigned char *)buf, *end;\n", o);
+  fputs("  if (n == 0) return;   /* buf may be NULL */\n  end = p + n;\n", o);
   if (!classes) fprintf(o, "  (void)%s_tab_class;   /* every state switches on the byte */\n", p);
   fputs("  switch (s->state) {\n", o);
   for (int st = 0; st < pl->nstates; st++) fprintf(o, "  case %d: goto s%d;\n", st, st);

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #define MAX_DEPTH 500            /* parenthesis nesting, bounds recursion */
-#define MAX_NFA 32768            /* NFA states: counted repetitions multiply them */
+#define MAX_NFA 8192             /* NFA states: counted repetitions multiply them */
 
 typedef struct NState {
   int eps[2];                    /* epsilon edges, -1 = none */

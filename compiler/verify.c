@@ -119,6 +119,13 @@ static int write_file(const char *path, const char *text)
   return fclose(f);
 }
 
+/* A file in the private folder cannot be written (disk full, ...). */
+static int io_error(const char *path)
+{
+  diag(DIAG_ERROR, "--verify: cannot write '%s': %s", path, strerror(errno ? errno : EIO));
+  return RNF_EXIT_IO;
+}
+
 static void show(const char *s, size_t n)
 {
   fputc('"', stderr);
@@ -199,10 +206,14 @@ int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt)
   Inputs in = { 0 };
 
   FILE *c = fopen(cpath, "w"), *h = fopen(hpath, "w");
-  if (!c || !h) rnf_internal(__FILE__, __LINE__, "cannot write in %s", dir);
+  if (!c || !h) {
+    rc = io_error(cpath);
+    if (c) fclose(c);
+    if (h) fclose(h);
+    goto done;
+  }
   rc = emit_c(em, c, h, "cls.h");
-  fclose(c);
-  fclose(h);
+  if ((fclose(c) | fclose(h)) != 0 && rc == RNF_EXIT_OK) rc = io_error(cpath);
   if (rc != RNF_EXIT_OK) goto done;
 
   /* the driver, with the prefix spliced in */
@@ -218,27 +229,28 @@ int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt)
       }
     }
     src[k] = '\0';
-    if (write_file(dpath, src) != 0) rnf_internal(__FILE__, __LINE__, "cannot write %s", dpath);
+    int bad = write_file(dpath, src) != 0;
     free(src);
+    if (bad) { rc = io_error(dpath); goto done; }
   }
 
   for (int i = 0; i < d->test.n; i++) add(&in, d->test.text[i], d->test.text_len[i]);
   add_random(&in, em->tok, seed);
   FILE *f = fopen(ipath, "wb");
-  if (!f) rnf_internal(__FILE__, __LINE__, "cannot write %s", ipath);
+  if (!f) { rc = io_error(ipath); goto done; }
   put32(f, (uint32_t)in.n);
   for (int i = 0; i < in.n; i++) {
     put32(f, (uint32_t)in.len[i]);
     fwrite(in.text[i], 1, in.len[i], f);
   }
-  fclose(f);
+  if ((ferror(f) | fclose(f)) != 0) { rc = io_error(ipath); goto done; }
 
   rc = check_build(em, &in, "the generated C", cpath, bin, dpath, ipath, opath, epath);
   if (rc == RNF_EXIT_OK && llvm_opt >= 0) {
     FILE *lo = fopen(lpath, "wb");
-    if (!lo) rnf_internal(__FILE__, __LINE__, "cannot write %s", lpath);
+    if (!lo) { rc = io_error(lpath); goto done; }
     rc = emit_llvm(em, lo, LLVM_OBJ, NULL, llvm_opt);
-    if (fclose(lo) != 0 && rc == RNF_EXIT_OK) rnf_internal(__FILE__, __LINE__, "cannot write %s", lpath);
+    if (fclose(lo) != 0 && rc == RNF_EXIT_OK) rc = io_error(lpath);
     if (rc == RNF_EXIT_OK)
       rc = check_build(em, &in, "the LLVM object", lpath, bin, dpath, ipath, opath, epath);
   }

@@ -35,6 +35,17 @@ int main(void)
   /* bytes outside the alphabet: -1 everywhere */
   bad += check("01a0", 4) + check("2", 1) + check("0\0" "1", 3);
   if (t4t_classify("01x", 3) != -1) { printf("no error label\n"); bad++; }
+  /* no input: buf may be NULL (every style, every entry point) */
+  {
+    t4t_state a; t4s_state b; t4h_state c;
+    t4t_init(&a); t4s_init(&b); t4h_init(&c);
+    t4t_feed(&a, NULL, 0); t4s_feed(&b, NULL, 0); t4h_feed(&c, NULL, 0);
+    if (t4t_label(&a) != 1 || t4s_label(&b) != 1 || t4h_label(&c) != 1
+        || t4t_classify(NULL, 0) != 1 || t4s_classify(NULL, 0) != 1 || t4h_classify(NULL, 0) != 1) {
+      printf("NULL, 0 is not the empty input\n");
+      bad++;
+    }
+  }
   printf("%s %d %s %s\n", bad ? "FAILED" : "PASSED", T4T_NUM_CLASSES,
          t4t_class_name(T4T_CLASS_ACCEPT), t4t_class_name(2) ? "?" : "null");
   return bad != 0;
