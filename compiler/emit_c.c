@@ -46,6 +46,9 @@
 /* Table element types: the smallest unsigned type holding the plan's values. */
 #define ST_T(pl)   cgen_uint_type((pl)->maxst)
 #define CLS_T(pl)  cgen_uint_type((pl)->maxclsval)
+/* A local holding values up to MAXV: int may be 16 bits (AVR, MSP430). */
+#define WORD_T(maxv) ((maxv) > 0xFFFFu ? "uint32_t" : "unsigned int")
+#define STEP_T(pl) WORD_T((uint32_t)((pl)->nrows > (pl)->ncls ? (pl)->nrows : (pl)->ncls))
 #define LAB_T(pl)  cgen_uint_type((uint32_t)((pl)->f->nclass - 1))
 #define LX_T(pl)   cgen_uint_type((uint32_t)((pl)->nlx - 1))
 #define BASE_T(pl) cgen_uint_type((pl)->maxbase)
@@ -416,7 +419,7 @@ static void put_switch_state(FILE *o, const Plan *pl, int s, const char *sel)
 static void put_step(FILE *o, const Plan *pl)
 {
   const char *p = pl->p;
-  fprintf(o, "static unsigned int %s_step(unsigned int st, unsigned int c)\n{\n", p);
+  fprintf(o, "static %s %s_step(%s st, %s c)\n{\n", STEP_T(pl), p, STEP_T(pl), STEP_T(pl));
   if (pl->in->style == STYLE_TABLE) {
     fprintf(o, "  return %s_tab_next[st][c];\n}\n\n", p);
     return;
@@ -540,17 +543,17 @@ static void put_feed(FILE *o, const Plan *pl)
     return;
   }
   fputs("  const unsigned char *p = (const unsigned char *)buf;\n", o);
-  fputs("  unsigned int st = s->state;\n  size_t i;\n", o);
+  fprintf(o, "  %s st = s->state;\n  size_t i;\n", bytelevel ? WORD_T(pl->maxst) : STEP_T(pl));
   if (pl->premul && pl->step > 1) fputs("  unsigned int x0, x1;\n", o);
   if (kind == TOKS_CHARS) {
     fprintf(o, "  const rnf_cpmap m = { %s_tab_cp, %s_tab_cpclass, %ld, %lu };\n",
             p, p, (long)pl->ncp, (unsigned long)pl->unkcls);
     fputs("  rnf_utf8 d = s->dec;\n  int32_t out[2];\n  int k, j;\n", o);
     fputs("  for (i = 0; i < n; i++) {\n    k = rnf_chars_push(&d, &m, p[i], out);\n", o);
-    fprintf(o, "    for (j = 0; j < k; j++) st = %s_step(st, (unsigned int)out[j]);\n  }\n", p);
+    fprintf(o, "    for (j = 0; j < k; j++) st = %s_step(st, (%s)out[j]);\n  }\n", p, STEP_T(pl));
     fputs("  s->dec = d;\n", o);
   } else if (kind == TOKS_WORDS) {
-    fprintf(o, "  unsigned int lex = s->lex, c, e;\n");
+    fprintf(o, "  %s lex = s->lex, c, e;\n", WORD_T((uint32_t)pl->ncomb > (uint32_t)pl->nlx ? (uint32_t)pl->ncomb : (uint32_t)pl->nlx));
     fputs("  for (i = 0; i < n; i++) {\n", o);
     fprintf(o, "    c = %s_tab_byte[p[i]];\n", p);
     fprintf(o, "    if (c < %du) {            /* inside a word */\n", pl->nw);
@@ -618,12 +621,12 @@ static void put_functions(FILE *o, const Plan *pl)
     /* the end of input completes a truncated UTF-8 sequence: on a copy */
     fprintf(o, "  const rnf_cpmap m = { %s_tab_cp, %s_tab_cpclass, %ld, %lu };\n",
             p, p, (long)pl->ncp, (unsigned long)pl->unkcls);
-    fputs("  rnf_utf8 d = s->dec;\n  int32_t out[1];\n  unsigned int st = s->state;\n", o);
-    fprintf(o, "  if (rnf_chars_finish(&d, &m, out)) st = %s_step(st, (unsigned int)out[0]);\n", p);
+    fprintf(o, "  rnf_utf8 d = s->dec;\n  int32_t out[1];\n  %s st = s->state;\n", STEP_T(pl));
+    fprintf(o, "  if (rnf_chars_finish(&d, &m, out)) st = %s_step(st, (%s)out[0]);\n", p, STEP_T(pl));
     fprintf(o, "  return (int)%s_tab_label[st];\n}\n\n", p);
   } else if (kind == TOKS_WORDS) {
     /* the end of input ends the word in progress */
-    fprintf(o, "  unsigned int st = s->state, e = %s_tab_wordend[s->lex];\n", p);
+    fprintf(o, "  %s st = s->state, e = %s_tab_wordend[s->lex];\n", STEP_T(pl), p);
     fprintf(o, "  if (e != %du) st = %s_step(st, e);\n", pl->ncls, p);
     fprintf(o, "  return (int)%s_tab_label[st];\n}\n\n", p);
   } else {
