@@ -4,10 +4,12 @@
 ** Output (docs/generated-api.md): a header declaring <prefix>_state,
 ** _init/_feed/_label/_classify/_class_name and NUM_* constants, and an
 ** implementation of static const tables and one loop, in one of two styles:
-**   table   dense next-state lookups, branch-free (byte-level: the state is
-**           kept as its row offset, and small automata read 4 or 2 bytes
-**           per dependent load)
-**   switch  a switch per state on the input class (direct code)
+**   table   dense next-state lookups, no branch on the state (byte-level:
+**           the state is kept as its row offset, and small automata read
+**           8, 4 or 2 bytes per dependent load, leaving at an error byte)
+**   switch  direct code: byte-level, a label per state that switches on
+**           the byte (or its input class) to its successor's label, as
+**           Ragel -G2; token-level, a switch per state on the input class
 ** How input bytes become automaton input classes depends on the tokenizer:
 **   alphabet, bytes  one 256-entry byte -> input class table folding the
 **                    tokenizer's byte map into the automaton's symbol classes

@@ -5,7 +5,7 @@
 ** folded into the automaton's symbol classes, plus an error class for bytes
 ** outside an alphabet without catch-all), the next-state table with its
 ** sticky error row, the state layout of the table style (row offsets, with
-** entries for 4- or 2-byte steps when the table is small), the chars code point
+** entries for 8-, 4- or 2-byte steps when the table is small), the chars code point
 ** map by input class, and the words lexer: the word scanner and vocabulary
 ** trie lowered through the runtime's own rnf_byte_class, rnf_fold and trie
 ** to a minimal byte DFA, its table packed by row displacement.
