@@ -33,6 +33,7 @@ typedef struct EmitInput {
   char *const *class_names;
   const char *prefix;       /* C identifier prefix, e.g. "t4" */
   EmitStyle style;
+  int max_step;             /* table style, byte-level: bytes per step at most (0 = 8) */
   const Provenance *prov;
   const Eval *eval;
 } EmitInput;

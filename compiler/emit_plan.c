@@ -277,8 +277,9 @@ static void build_flat(Plan *pl)
   pl->vcls = (int)v;
   pl->kbits = b;
   pl->step = 1;
+  int kmax = pl->in->max_step > 0 ? pl->in->max_step : 8;
   for (int k = 8; k >= 2 && v > 1; k /= 2)
-    if (b * k <= 16 && (uint64_t)nrows * ((1u << (b * k)) + v) <= PLAN_STEP_MAX) { pl->step = k; break; }
+    if (k <= kmax && b * k <= 16 && (uint64_t)nrows * ((1u << (b * k)) + v) <= PLAN_STEP_MAX) { pl->step = k; break; }
   if (pl->step == 1) {
     pl->single = 0;
     pl->stride = ncls;

@@ -31,7 +31,8 @@
 ** single, so any K-byte index that contains one is >= single: the loop
 ** tests the index once per block and leaves with the error state, which is
 ** sticky, so nothing after it can matter.  K is the largest of 8, 4, 2
-** whose flat[] has at most PLAN_STEP_MAX entries (L1-resident): the
+** (and at most EmitInput.max_step) whose flat[] has at most PLAN_STEP_MAX
+** entries (L1-resident): the
 ** loop-carried dependency is then one add and one load per K bytes; the
 ** class loads and index arithmetic are off that path.  K = 1: single = 0,
 ** stride = ncls, clsval = the input class, and the error row is reached

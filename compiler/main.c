@@ -500,7 +500,8 @@ int main(int argc, char **argv)
   };
   EmitInput in = {
     .fsa = fsa, .tok = &data.tok, .nclass = data.nclass, .class_names = data.class_names,
-    .prefix = spec.emit.prefix, .style = spec.emit.style, .prov = &prov, .eval = &ev,
+    .prefix = spec.emit.prefix, .style = spec.emit.style, .max_step = spec.emit.max_step,
+    .prov = &prov, .eval = &ev,
   };
   ReportInput rep = { .emit = &in, .data = &data, .net = &net, .log = &log };
   if (o.verify) {

@@ -140,6 +140,8 @@ static const Key keys[] = {
 
   { "emit", "style", KT_ENUM, OFF(emit.style), 0, 0, 0, STYLE_TABLE, NULL, n_style, "table",
     "transition table or switch statements in the generated C" },
+  { "emit", "max_step", KT_INT, OFF(emit.max_step), 1, 8, 0, 8, NULL, NULL, "8",
+    "table style, byte-level tokens: at most this many bytes per table lookup (1, 2, 4 or 8); smaller gives smaller tables" },
   { "emit", "prefix", KT_PREFIX, OFF(emit.prefix), 0, 0, 0, 0, NULL, NULL, "the model name, made a C identifier",
     "prefix of every generated C name (a C identifier)" },
 };
@@ -707,6 +709,10 @@ static void check_rules(Ck *c)
     if (col && d->format != FMT_CSV)
       err(c, col->loc, "'%s' only applies to CSV data (the format is %s)", cols[i], n_format[d->format]);
   }
+
+  const Setting *ms = good(c, "emit", "max_step");
+  if (ms && (s->emit.max_step & (s->emit.max_step - 1)))
+    err(c, val_loc(ms), "'max_step' must be 1, 2, 4 or 8, not %d", s->emit.max_step);
 
   if (!s->emit.prefix) s->emit.prefix = c_ident(s->name);
 }

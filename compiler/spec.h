@@ -120,6 +120,7 @@ typedef struct SpecExtract {
 
 typedef struct SpecEmit {
   EmitStyle style;
+  int max_step;             /* table style, byte-level: at most this many bytes per table step (1, 2, 4, 8) */
   char *prefix;             /* C identifier prefix */
 } SpecEmit;
 
