@@ -7,8 +7,12 @@
 ** over everything before it, as rnn_save writes it), so the fuzzer gets
 ** past the checksum and exercises what a well-formed but hostile file does
 ** after loading: odd sizes, NaN and infinite weights.
+** Mode bit 1 loads through rnn_probe instead (the cache's quiet loader),
+** with a wanted shape taken from bytes 2.. of the input half the time.
 ** Invariants: rnn_load returns OK or RNF_EXIT_IO (with an error reported);
-** a loaded network has sane sizes and classifies every input into a class.
+** rnn_probe returns the same, reports nothing and gives a reason on
+** failure, and accepts only the wanted shape; a loaded network has sane
+** sizes and classifies every input into a class.
 */
 #include "fuzz.h"
 #include "common.h"
@@ -34,9 +38,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (!path) return 0;
   diag_reset();
   Rnn r;
-  int rc = rnn_load(&r, path);
-  CHECK(rc == RNF_EXIT_OK || rc == RNF_EXIT_IO);
-  CHECK((rc == RNF_EXIT_OK) == (diag_errors() == 0));
+  int rc;
+  if (data[0] & 2) {
+    Rnn want = { 0 };
+    const Rnn *w = NULL;
+    if ((data[0] & 4) && n >= 4) {        /* a shape to insist on */
+      want.cell = (CellKind)(data[1] % 4);
+      want.nsym = 1 + data[2] % 8;
+      want.embed = data[3] % 3;
+      want.hidden = 1 + data[4 % n] % 8;
+      want.nclass = 2 + data[1] % 3;
+      w = &want;
+    }
+    char why[96];
+    why[0] = '\0';
+    rc = rnn_probe(&r, path, w, why, sizeof why);
+    CHECK(rc == RNF_EXIT_OK || rc == RNF_EXIT_IO);
+    CHECK(diag_errors() == 0);
+    CHECK(rc == RNF_EXIT_OK || (why[0] != '\0' && strlen(why) < sizeof why));
+    if (rc == RNF_EXIT_OK && w)
+      CHECK(r.cell == w->cell && r.nsym == w->nsym && r.embed == w->embed && r.hidden == w->hidden
+            && r.nclass == w->nclass);
+  } else {
+    rc = rnn_load(&r, path);
+    CHECK(rc == RNF_EXIT_OK || rc == RNF_EXIT_IO);
+    CHECK((rc == RNF_EXIT_OK) == (diag_errors() == 0));
+  }
   if (rc == RNF_EXIT_OK) {
     CHECK(r.hidden >= 1 && r.hidden <= RNN_MAX_HIDDEN && r.nsym >= 1 && r.nclass >= 2);
     CHECK(r.params && r.nparams > 0);
