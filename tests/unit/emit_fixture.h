@@ -198,7 +198,8 @@ static void token_machine_of(Case *k, char *const *texts, TokensKind kind, int p
 static EmitInput input_of(const Case *k, const char *prefix, EmitStyle style,
                           const Provenance *pv, const Eval *ev)
 {
-  EmitInput in = { k->f, &k->tok, k->nclass, k->names, prefix, style, pv, ev };
+  EmitInput in = { .fsa = k->f, .tok = &k->tok, .nclass = k->nclass, .class_names = k->names,
+                   .prefix = prefix, .style = style, .prov = pv, .eval = ev };
   return in;
 }
 
