@@ -385,36 +385,62 @@ static void put_tables(FILE *o, const Plan *pl)
   fputs("};\n\n", o);
 }
 
-/* One state's case in the switch style: the most common successor is the
-** default, the rest are grouped by target. */
+/* "goto sN;" / "goto error;" (threaded byte-level feed) or "st = N; break;"
+** (token-level step): what a switch case does for successor T. */
+static void put_action(FILE *o, const Plan *pl, uint32_t t, int gotos)
+{
+  if (!gotos) fprintf(o, "st = %lu; break;\n", (unsigned long)t);
+  else if ((int)t == pl->err) fputs("goto error;\n", o);
+  else fprintf(o, "goto s%lu;\n", (unsigned long)t);
+}
+
+/* The cases of one state's switch: keys 0..N-1 (bytes if BYTES, else input
+** classes) whose successor TGT[k] is not DFLT, grouped by successor in
+** order of their first key, then the default. */
+static void put_cases(FILE *o, const Plan *pl, const char *indent, const uint32_t *tgt, int n,
+                      uint32_t dflt, int bytes, int gotos)
+{
+  for (int k = 0; k < n; k++) {
+    int seen = tgt[k] == dflt;
+    for (int j = 0; j < k && !seen; j++) seen = tgt[j] == tgt[k];
+    if (seen) continue;
+    fputs(indent, o);
+    for (int j = k; j < n; j++) {
+      if (tgt[j] != tgt[k]) continue;
+      if (!bytes) fprintf(o, "case %d: ", j);
+      else if ((j >= '0' && j <= '9') || (j >= 'A' && j <= 'Z') || (j >= 'a' && j <= 'z')) fprintf(o, "case '%c': ", j);
+      else fprintf(o, "case 0x%02x: ", j);
+    }
+    put_action(o, pl, tgt[k], gotos);
+  }
+  fprintf(o, "%sdefault: ", indent);
+  put_action(o, pl, dflt, gotos);
+}
+
+/* "label N NAME[, start]" in a comment, for state S. */
+static void put_state_comment(FILE *o, const Plan *pl, int s)
+{
+  const char *nm = pl->in->class_names[pl->f->label[s]];
+  fprintf(o, "/* label %d ", (int)pl->f->label[s]);
+  cgen_comment(o, nm, strlen(nm));
+  fprintf(o, "%s */\n", s == pl->f->start ? ", start" : "");
+}
+
+/* One state's case in the token-level switch style: the most common
+** successor is the default, the rest are grouped by target. */
 static void put_switch_state(FILE *o, const Plan *pl, int s, const char *sel)
 {
   const uint32_t *row = pl->next + (size_t)s * (size_t)pl->ncls;
-  int ncls = pl->ncls, best = 0, bestn = 0;
-  for (int c = 0; c < ncls; c++) {
-    int n = 0;
-    for (int d = 0; d < ncls; d++) n += row[d] == row[c];
-    if (n > bestn) { bestn = n; best = c; }
-  }
-  fprintf(o, "    case %d: /* label %d ", s, (int)pl->f->label[s]);
-  const char *nm = pl->in->class_names[pl->f->label[s]];
-  cgen_comment(o, nm, strlen(nm));
-  fprintf(o, "%s */\n", s == pl->f->start ? ", start" : "");
-  if (bestn == ncls) {
+  int same, best = plan_default_class(pl, s, &same);
+  fprintf(o, "    case %d: ", s);
+  put_state_comment(o, pl, s);
+  if (same == pl->ncls) {
     fprintf(o, "      st = %lu;\n      break;\n", (unsigned long)row[0]);
     return;
   }
   fprintf(o, "      switch (%s) {\n", sel);
-  for (int c = 0; c < ncls; c++) {
-    if (row[c] == row[best]) continue;
-    int seen = 0;
-    for (int d = 0; d < c; d++) seen |= row[d] == row[c];
-    if (seen) continue;
-    fputs("      ", o);
-    for (int d = c; d < ncls; d++) if (row[d] == row[c]) fprintf(o, "case %d: ", d);
-    fprintf(o, "st = %lu; break;\n", (unsigned long)row[c]);
-  }
-  fprintf(o, "      default: st = %lu; break;\n      }\n      break;\n", (unsigned long)row[best]);
+  put_cases(o, pl, "      ", row, pl->ncls, row[best], 0, 0);
+  fputs("      }\n      break;\n", o);
 }
 
 /* The automaton's step on one input class, for the token-level tokenizers. */
@@ -445,13 +471,6 @@ static void put_kindex(FILE *o, const Plan *pl, const char *var, int off)
   fputs(";\n", o);
 }
 
-/* "goto sN;" or "goto error;" for state T. */
-static void put_goto(FILE *o, const Plan *pl, uint32_t t)
-{
-  if ((int)t == pl->err) fputs("goto error;\n", o);
-  else fprintf(o, "goto s%lu;\n", (unsigned long)t);
-}
-
 /* Byte-level switch style, direct-threaded as Ragel's -G2 and re2c: each
 ** state is a label that stops at the end of the input (saving itself) or
 ** reads a byte and switches to the successor's label, so a byte costs one
@@ -462,7 +481,7 @@ static void put_goto(FILE *o, const Plan *pl, uint32_t t)
 static void put_switch_feed(FILE *o, const Plan *pl)
 {
   const char *p = pl->p;
-  int ncls = pl->ncls, classes = 0;
+  int classes = 0;
   uint32_t tgt[256], dflt;
   for (int st = 0; st < pl->nstates; st++) classes |= plan_byte_targets(pl, st, tgt, &dflt) > PLAN_BYTE_CASES;
   /* buf may be NULL when n is 0, and NULL + 0 is undefined in C */
@@ -473,60 +492,25 @@ static void put_switch_feed(FILE *o, const Plan *pl)
   for (int st = 0; st < pl->nstates; st++) fprintf(o, "  case %d: goto s%d;\n", st, st);
   fprintf(o, "  default: return;   /* %s */\n  }\n", pl->err >= 0 ? "the error state is sticky" : "no state");
   for (int st = 0; st < pl->nstates; st++) {
-    const uint32_t *row = pl->next + (size_t)st * (size_t)ncls;
     int other = plan_byte_targets(pl, st, tgt, &dflt);
-    const char *nm = pl->in->class_names[pl->f->label[st]];
-    fprintf(o, "s%d:   /* label %d ", st, (int)pl->f->label[st]);
-    cgen_comment(o, nm, strlen(nm));
-    fprintf(o, "%s */\n", st == pl->f->start ? ", start" : "");
+    fprintf(o, "s%d:   ", st);
+    put_state_comment(o, pl, st);
     fprintf(o, "  if (p == end) { s->state = %d; return; }\n", st);
     if (other == 0 && dflt == (uint32_t)st) {
       fprintf(o, "  p = end;   /* every byte stays here */\n  goto s%d;\n", st);
-      continue;
-    }
-    if (other == 0) {
+    } else if (other == 0) {
       fputs("  p++;\n  ", o);
-      put_goto(o, pl, dflt);
-      continue;
-    }
-    if (other <= PLAN_BYTE_CASES) {
-      /* the listed bytes, grouped by successor in order of their first byte */
+      put_action(o, pl, dflt, 1);
+    } else if (other <= PLAN_BYTE_CASES) {
       fputs("  switch (*p++) {\n", o);
-      for (int b = 0; b < 256; b++) {
-        int seen = tgt[b] == dflt;
-        for (int c = 0; c < b && !seen; c++) seen = tgt[c] == tgt[b];
-        if (seen) continue;
-        fputs("  ", o);
-        for (int c = b; c < 256; c++) {
-          if (tgt[c] != tgt[b]) continue;
-          if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) fprintf(o, "case '%c': ", c);
-          else fprintf(o, "case 0x%02x: ", c);
-        }
-        put_goto(o, pl, tgt[b]);
-      }
-      fputs("  default: ", o);
-      put_goto(o, pl, dflt);
+      put_cases(o, pl, "  ", tgt, 256, dflt, 1, 1);
       fputs("  }\n", o);
-      continue;
+    } else {
+      const uint32_t *row = pl->next + (size_t)st * (size_t)pl->ncls;
+      fprintf(o, "  switch (%s_tab_class[*p++]) {\n", p);
+      put_cases(o, pl, "  ", row, pl->ncls, row[plan_default_class(pl, st, NULL)], 0, 1);
+      fputs("  }\n", o);
     }
-    int best = 0, bestn = 0;
-    for (int c = 0; c < ncls; c++) {
-      int k = 0;
-      for (int d = 0; d < ncls; d++) k += row[d] == row[c];
-      if (k > bestn) { bestn = k; best = c; }
-    }
-    fprintf(o, "  switch (%s_tab_class[*p++]) {\n", p);
-    for (int c = 0; c < ncls; c++) {
-      int seen = row[c] == row[best];
-      for (int d = 0; d < c; d++) seen |= row[d] == row[c];
-      if (seen) continue;
-      fputs("  ", o);
-      for (int d = c; d < ncls; d++) if (row[d] == row[c]) fprintf(o, "case %d: ", d);
-      put_goto(o, pl, row[c]);
-    }
-    fputs("  default: ", o);
-    put_goto(o, pl, row[best]);
-    fputs("  }\n", o);
   }
   if (pl->err >= 0)
     fprintf(o, "error:   /* a byte outside the alphabet: sticky */\n  s->state = %d;\n", pl->err);
@@ -602,7 +586,6 @@ static void put_feed(FILE *o, const Plan *pl)
     fprintf(o, "  return;\nerror:   /* a byte outside the alphabet: the error state is sticky */\n"
             "  s->state = %lu;\n", (unsigned long)pl->err * (unsigned long)pl->stride);
   fputs("}\n\n", o);
-
 }
 
 static void put_functions(FILE *o, const Plan *pl)

@@ -584,12 +584,7 @@ static LLVMValueRef run_switch(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMVa
       }
       continue;
     }
-    int best = 0, bestn = 0;
-    for (int c = 0; c < pl->ncls; c++) {
-      int k = 0;
-      for (int d = 0; d < pl->ncls; d++) k += row[d] == row[c];
-      if (k > bestn) { bestn = k; best = c; }
-    }
+    int bestn, best = plan_default_class(pl, s, &bestn);
     LLVMValueRef cls = load_class(g, buf, iphi[s]);
     LLVMValueRef csw = LLVMBuildSwitch(g->b, cls, blk[row[best]], (unsigned)(pl->ncls - bestn));
     if ((int)row[best] < ns) edge_add(&in[row[best]], i1, rd[s]);
@@ -913,7 +908,7 @@ static void words_byte(Gen *g, LLVMValueRef fn, LLVMValueRef lexp, LLVMValueRef 
   LLVMValueRef ok = LLVMBuildICmp(g->b, LLVMIntEQ, tab_load(g, &g->lexcheck, e, "chk"), lex, "owned");
   /* a branch, not a select: lexnext is loaded only when owned, as in the
   ** C, so the predicted path keeps the check off the loop-carried chain
-  ** (a select made the chain base -> check -> cmov: 16% slower on yelp) */
+  ** (a select puts base -> check -> cmov on it; bench/llvm measures) */
   LLVMBasicBlockRef known = block(g, fn, "known"), dead = block(g, fn, "dead");
   LLVMBuildCondBr(g->b, ok, known, dead);
   LLVMPositionBuilderAtEnd(g->b, known);

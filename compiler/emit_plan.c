@@ -248,6 +248,19 @@ int plan_bytelevel(const Plan *pl)
   return pl->t->kind == TOKS_ALPHABET || pl->t->kind == TOKS_BYTES;
 }
 
+int plan_default_class(const Plan *pl, int s, int *count)
+{
+  const uint32_t *row = pl->next + (size_t)s * (size_t)pl->ncls;
+  int best = 0, bestn = 0;
+  for (int c = 0; c < pl->ncls; c++) {
+    int k = 0;
+    for (int d = 0; d < pl->ncls; d++) k += row[d] == row[c];
+    if (k > bestn) { bestn = k; best = c; }
+  }
+  if (count) *count = bestn;
+  return best;
+}
+
 int plan_byte_targets(const Plan *pl, int s, uint32_t tgt[256], uint32_t *dflt)
 {
   int *cnt = xcalloc((size_t)pl->nrows, sizeof *cnt);
@@ -287,8 +300,8 @@ static void build_flat(Plan *pl)
     pl->single = 1u << (b * pl->step);
     pl->stride = pl->single + v;
   }
-  for (int c = 0; c < 256; c++)
-    pl->clsval[c] = pl->step > 1 && pl->byteclass[c] == pl->errcls ? pl->single : (uint32_t)pl->byteclass[c];
+  if (pl->step > 1)     /* clsval is the class (plan_build) but for error bytes */
+    for (int c = 0; c < 256; c++) if (pl->byteclass[c] == pl->errcls) pl->clsval[c] = pl->single;
   uint32_t ncol = pl->step > 1 ? v : ncls, mask = (1u << b) - 1;
   pl->flat = xmalloc((size_t)nrows * pl->stride * sizeof *pl->flat);
   for (uint32_t s = 0; s < nrows; s++) {

@@ -32,9 +32,9 @@
 ** tests the index once per block and leaves with the error state, which is
 ** sticky, so nothing after it can matter.  K is the largest of 8, 4, 2
 ** (and at most EmitInput.max_step) whose flat[] has at most PLAN_STEP_MAX
-** entries (L1-resident): the
-** loop-carried dependency is then one add and one load per K bytes; the
-** class loads and index arithmetic are off that path.  K = 1: single = 0,
+** entries (L1-resident): the loop-carried dependency is then one add and
+** one load per K bytes; the class loads and index arithmetic are off that
+** path.  K = 1: single = 0,
 ** stride = ncls, clsval = the input class, and the error row is reached
 ** through its own column and leads to itself, so that loop never tests.
 ** Otherwise (switch style, chars, words) states are plain numbers (stride
@@ -120,5 +120,10 @@ int plan_bytelevel(const Plan *pl);
 ** load; otherwise on the byte's input class. */
 #define PLAN_BYTE_CASES 24
 int plan_byte_targets(const Plan *pl, int s, uint32_t tgt[256], uint32_t *dflt);
+
+/* Switch style: the input class whose successor from state S the most
+** classes share (the lowest such class), the switch's default; *COUNT (if
+** not NULL) gets how many classes share it (ncls: S ignores its input). */
+int plan_default_class(const Plan *pl, int s, int *count);
 
 #endif
