@@ -48,7 +48,11 @@ typedef struct Inputs {
   int n, cap;
   char **text;
   size_t *len;
+  int *want;                 /* [n] the automaton's label, filled once all are added */
 } Inputs;
+
+/* The private folder's files. */
+typedef struct Paths { char *c, *h, *driver, *inputs, *labels, *log, *bin, *llvm; } Paths;
 
 static void add(Inputs *in, const char *s, size_t n)
 {
@@ -137,29 +141,27 @@ static void show(const char *s, size_t n)
   fputs(n > 60 ? "\"..." : "\"", stderr);
 }
 
-/* Compile the driver DPATH with OBJ (the generated C, or the LLVM object)
-** into BIN, run it on IPATH and compare its labels with the automaton's;
-** WHAT names OBJ in messages. */
-static int check_build(const EmitInput *em, const Inputs *in, const char *what,
-                       const char *obj, const char *bin, const char *dpath, const char *ipath,
-                       const char *opath, const char *epath)
+/* Compile the driver with OBJ (the generated C, or the LLVM object), run
+** it on the inputs and compare its labels with the automaton's; WHAT names
+** OBJ in messages. */
+static int check_build(const Paths *pa, const Inputs *in, const char *what, const char *obj)
 {
   const char *cc = getenv("CC");
   if (!cc || !*cc) cc = "cc";
   char *cmd = xasprintf("%s -std=c99 -O1 -Wall -Wextra -Werror -o '%s' '%s' '%s' >'%s' 2>&1",
-                        cc, bin, dpath, obj, epath);
+                        cc, pa->bin, pa->driver, obj, pa->log);
   int st = system(cmd);
   free(cmd);
   if (st != 0) {
     diag(DIAG_ERROR, "--verify: %s does not compile and link with '%s':", what, cc);
-    char *log = read_file(epath, NULL);
+    char *log = read_file(pa->log, NULL);
     if (log) { fputs(log, stderr); free(log); }
     return RNF_EXIT_VERIFY;
   }
-  cmd = xasprintf("'%s' '%s' >'%s'", bin, ipath, opath);
+  cmd = xasprintf("'%s' '%s' >'%s'", pa->bin, pa->inputs, pa->labels);
   st = system(cmd);
   free(cmd);
-  FILE *out = fopen(opath, "r");
+  FILE *out = fopen(pa->labels, "r");
   if (st != 0 || !out) {
     diag(DIAG_ERROR, "--verify: %s failed to run (status %d)", what, st);
     if (out) fclose(out);
@@ -173,7 +175,7 @@ static int check_build(const EmitInput *em, const Inputs *in, const char *what,
       bad++;
       break;
     }
-    int want = expected(em->tok, em->fsa, in->text[i], in->len[i]);
+    int want = in->want[i];
     if (whole != want || stream != want) {
       if (bad < MAXSHOW) {
         fprintf(stderr, "rnnfsac: error: --verify: on ");
@@ -198,22 +200,24 @@ int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt)
     diag(DIAG_ERROR, "--verify: cannot create a temporary folder: %s", strerror(errno));
     return RNF_EXIT_IO;
   }
-  char *cpath = xasprintf("%s/cls.c", dir), *hpath = xasprintf("%s/cls.h", dir);
-  char *dpath = xasprintf("%s/driver.c", dir), *ipath = xasprintf("%s/inputs", dir);
-  char *opath = xasprintf("%s/labels", dir), *epath = xasprintf("%s/cc.log", dir);
-  char *bin = xasprintf("%s/driver", dir), *lpath = xasprintf("%s/cls_llvm.o", dir);
+  Paths pa = {
+    .c = xasprintf("%s/cls.c", dir), .h = xasprintf("%s/cls.h", dir),
+    .driver = xasprintf("%s/driver.c", dir), .inputs = xasprintf("%s/inputs", dir),
+    .labels = xasprintf("%s/labels", dir), .log = xasprintf("%s/cc.log", dir),
+    .bin = xasprintf("%s/driver", dir), .llvm = xasprintf("%s/cls_llvm.o", dir),
+  };
   int rc = RNF_EXIT_OK;
   Inputs in = { 0 };
 
-  FILE *c = fopen(cpath, "w"), *h = fopen(hpath, "w");
+  FILE *c = fopen(pa.c, "w"), *h = fopen(pa.h, "w");
   if (!c || !h) {
-    rc = io_error(cpath);
+    rc = io_error(pa.c);
     if (c) fclose(c);
     if (h) fclose(h);
     goto done;
   }
   rc = emit_c(em, c, h, "cls.h");
-  if ((fclose(c) | fclose(h)) != 0 && rc == RNF_EXIT_OK) rc = io_error(cpath);
+  if ((fclose(c) | fclose(h)) != 0 && rc == RNF_EXIT_OK) rc = io_error(pa.c);
   if (rc != RNF_EXIT_OK) goto done;
 
   /* the driver, with the prefix spliced in */
@@ -229,30 +233,31 @@ int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt)
       }
     }
     src[k] = '\0';
-    int bad = write_file(dpath, src) != 0;
+    int bad = write_file(pa.driver, src) != 0;
     free(src);
-    if (bad) { rc = io_error(dpath); goto done; }
+    if (bad) { rc = io_error(pa.driver); goto done; }
   }
 
   for (int i = 0; i < d->test.n; i++) add(&in, d->test.text[i], d->test.text_len[i]);
   add_random(&in, em->tok, seed);
-  FILE *f = fopen(ipath, "wb");
-  if (!f) { rc = io_error(ipath); goto done; }
+  in.want = xmalloc((size_t)in.n * sizeof *in.want);
+  for (int i = 0; i < in.n; i++) in.want[i] = expected(em->tok, em->fsa, in.text[i], in.len[i]);
+  FILE *f = fopen(pa.inputs, "wb");
+  if (!f) { rc = io_error(pa.inputs); goto done; }
   put32(f, (uint32_t)in.n);
   for (int i = 0; i < in.n; i++) {
     put32(f, (uint32_t)in.len[i]);
     fwrite(in.text[i], 1, in.len[i], f);
   }
-  if ((ferror(f) | fclose(f)) != 0) { rc = io_error(ipath); goto done; }
+  if ((ferror(f) | fclose(f)) != 0) { rc = io_error(pa.inputs); goto done; }
 
-  rc = check_build(em, &in, "the generated C", cpath, bin, dpath, ipath, opath, epath);
+  rc = check_build(&pa, &in, "the generated C", pa.c);
   if (rc == RNF_EXIT_OK && llvm_opt >= 0) {
-    FILE *lo = fopen(lpath, "wb");
-    if (!lo) { rc = io_error(lpath); goto done; }
+    FILE *lo = fopen(pa.llvm, "wb");
+    if (!lo) { rc = io_error(pa.llvm); goto done; }
     rc = emit_llvm(em, lo, LLVM_OBJ, NULL, llvm_opt);
-    if (fclose(lo) != 0 && rc == RNF_EXIT_OK) rc = io_error(lpath);
-    if (rc == RNF_EXIT_OK)
-      rc = check_build(em, &in, "the LLVM object", lpath, bin, dpath, ipath, opath, epath);
+    if (fclose(lo) != 0 && rc == RNF_EXIT_OK) rc = io_error(pa.llvm);
+    if (rc == RNF_EXIT_OK) rc = check_build(&pa, &in, "the LLVM object", pa.llvm);
   }
   if (rc == RNF_EXIT_OK && rnf_verbosity >= 0)
     fprintf(stderr, "rnnfsac: verified the generated C%s on %d inputs (%d test, %d random), "
@@ -263,9 +268,12 @@ done:
   for (int i = 0; i < in.n; i++) free(in.text[i]);
   free(in.text);
   free(in.len);
-  const char *files[] = { cpath, hpath, dpath, ipath, opath, epath, bin, lpath };
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) unlink(files[i]);
+  free(in.want);
+  char *files[] = { pa.c, pa.h, pa.driver, pa.inputs, pa.labels, pa.log, pa.bin, pa.llvm };
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    unlink(files[i]);
+    free(files[i]);
+  }
   rmdir(dir);
-  free(cpath); free(hpath); free(dpath); free(ipath); free(opath); free(epath); free(bin); free(lpath);
   return rc;
 }
