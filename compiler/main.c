@@ -34,6 +34,8 @@
 
 /* Output kinds, chosen by the extension of -o.  ORDER OUTKIND */
 typedef enum { OUT_C, OUT_H, OUT_DOT, OUT_JSON, OUT_CSV, OUT_HTML, OUT_LL, OUT_BC, OUT_O } OutKind;
+
+static int is_llvm(OutKind k) { return k == OUT_LL || k == OUT_BC || k == OUT_O; }
 static const struct { const char *ext; OutKind kind; } out_kinds[] = {
   { ".c", OUT_C }, { ".h", OUT_H }, { ".dot", OUT_DOT }, { ".json", OUT_JSON }, { ".csv", OUT_CSV },
   { ".html", OUT_HTML }, { ".ll", OUT_LL }, { ".bc", OUT_BC }, { ".o", OUT_O },
@@ -342,7 +344,7 @@ static int header_written_before(const Options *o, int i)
   int found = 0;
   for (int j = 0; j < i; j++) {
     int k = out_kind(o->outputs[j]);
-    if (k != OUT_C && k != OUT_LL && k != OUT_BC && k != OUT_O) continue;
+    if (k != OUT_C && !is_llvm((OutKind)k)) continue;
     char *g = header_beside(o->outputs[j]);
     found |= !strcmp(g, h);
     free(g);
@@ -357,8 +359,7 @@ static int open_outputs(const Options *o, Output *outs)
     Output *x = &outs[i];
     x->kind = (OutKind)out_kind(o->outputs[i]);
     if (out_open(&x->main, o->outputs[i]) != 0) return -1;
-    int is_llvm = x->kind == OUT_LL || x->kind == OUT_BC || x->kind == OUT_O;
-    if (x->kind == OUT_C || (is_llvm && !header_requested(o, o->outputs[i])
+    if (x->kind == OUT_C || (is_llvm(x->kind) && !header_requested(o, o->outputs[i])
                              && !header_written_before(o, i))) {
       char *h = header_beside(o->outputs[i]);
       const char *base = strrchr(h, '/');
@@ -477,7 +478,7 @@ int main(int argc, char **argv)
 
   for (int i = 0; i < o.noutputs; i++) {
     int k = out_kind(o.outputs[i]);
-    if (k != OUT_LL && k != OUT_BC && k != OUT_O) continue;
+    if (!is_llvm((OutKind)k)) continue;
     rc = emit_llvm_check_target(o.target, k == OUT_LL ? LLVM_IR : k == OUT_BC ? LLVM_BC : LLVM_OBJ);
     if (rc != RNF_EXIT_OK) goto done;
   }
@@ -507,7 +508,7 @@ int main(int argc, char **argv)
   if (o.verify) {
     int llvm = -1;   /* an LLVM output is verified too, as a host object */
     for (int i = 0; i < o.noutputs; i++)
-      if (outs[i].kind == OUT_LL || outs[i].kind == OUT_BC || outs[i].kind == OUT_O) llvm = o.opt_level;
+      if (is_llvm(outs[i].kind)) llvm = o.opt_level;
     if ((rc = verify_c(&in, &data, spec.extract.seed, llvm)) != RNF_EXIT_OK) goto done;
   }
   rc = write_outputs(outs, o.noutputs, &in, &rep, &o);
