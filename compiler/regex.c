@@ -201,30 +201,34 @@ static Frag parse_atom(P *p)
   return frag_set(p, set);
 }
 
-/* A counted repetition at p->pos: "{m}", "{m,}" or "{m,n}" with decimal
-** m <= n <= MAX_COUNT.  Returns its length (0 if the text there is not
-** one: then '{' is an ordinary byte) and sets *M, *N (-1 = no upper bound). */
-#define MAX_COUNT 1000
+#define MAX_COUNT 1000          /* largest count in {m,n} */
+
+/* The decimal number at *I, saturated at MAX_COUNT + 1, or -1 if there is
+** no digit; *I moves past it. */
+static int number(const P *p, size_t *i)
+{
+  int v = -1;
+  for (; *i < p->len && p->re[*i] >= '0' && p->re[*i] <= '9'; (*i)++)
+    if ((v = (v < 0 ? 0 : v) * 10 + (p->re[*i] - '0')) > MAX_COUNT) v = MAX_COUNT + 1;
+  return v;
+}
+
+/* A counted repetition at p->pos: "{m}", "{m,}" or "{m,n}" (decimal; the
+** caller checks m <= n <= MAX_COUNT).  Returns its length (0 if the text
+** there is not one: then '{' is an ordinary byte) and sets *M, *N (-1 = no
+** upper bound). */
 static size_t counted(const P *p, int *m, int *n)
 {
   size_t i = p->pos + 1;
-  long a = 0, b = -1;
-  if (i >= p->len || p->re[i] < '0' || p->re[i] > '9') return 0;
-  for (; i < p->len && p->re[i] >= '0' && p->re[i] <= '9'; i++)     /* saturates */
-    if ((a = a * 10 + (p->re[i] - '0')) > MAX_COUNT) a = MAX_COUNT + 1;
+  int a = number(p, &i), b = a;
+  if (a < 0) return 0;
   if (i < p->len && p->re[i] == ',') {
     i++;
-    if (i < p->len && p->re[i] >= '0' && p->re[i] <= '9') {
-      b = 0;
-      for (; i < p->len && p->re[i] >= '0' && p->re[i] <= '9'; i++)
-        if ((b = b * 10 + (p->re[i] - '0')) > MAX_COUNT) b = MAX_COUNT + 1;
-    }
-  } else {
-    b = a;
+    b = number(p, &i);                         /* -1: no upper bound */
   }
   if (i >= p->len || p->re[i] != '}') return 0;
-  *m = (int)a;
-  *n = (int)b;
+  *m = a;
+  *n = b;
   return i + 1 - p->pos;
 }
 
