@@ -415,9 +415,10 @@ static int check_example(Reader *rd, long line, const char *label, size_t llen, 
   if (llen == 0) return bad_line(rd, line, BAD_LABEL, "empty label") ? -1 : 1;
   /* class names are C strings everywhere downstream: a NUL would merge
   ** "a\0x" and "a\0y" into one class */
-  if (memchr(label, '\0', llen))
+  const char *nul = memchr(label, '\0', llen);
+  if (nul)
     return bad_line(rd, line, BAD_LABEL, "the label contains a NUL byte (byte %zu)",
-                    (size_t)((const char *)memchr(label, '\0', llen) - label) + 1) ? -1 : 1;
+                    (size_t)(nul - label) + 1) ? -1 : 1;
   if (len == 0) return bad_line(rd, line, BAD_TEXT, "empty text") ? -1 : 1;
   TokensKind k = rd->s->tokens;
   if (k == TOKS_CHARS || k == TOKS_WORDS) {
@@ -634,7 +635,7 @@ static int read_jsonl(Reader *rd, ExList *out)
     if (label) {
       const char *txt = json_string_value(t);
       size_t tl = json_string_length(t);
-      if (!llen) llen = strlen(label);
+      if (!json_is_string(l)) llen = strlen(label);   /* a number or boolean, spelled out */
       int c = check_example(rd, rd->line, label, llen, txt, tl);
       if (c == 0) ex_push(out, label, xstrndup(txt, tl), tl, rd->line);
       else free(label);
