@@ -36,6 +36,8 @@ typedef struct P {
   uint8_t *sets;                 /* [nsets][nalpha] membership */
   int nsets, setcap;
   int depth;
+  int in_rep;                    /* expanding a counted repetition ... */
+  size_t rep_at;                 /* ... the outermost one, at this offset */
   char *err;
   size_t erroff;
 } P;
@@ -49,7 +51,9 @@ static void fail(P *p, size_t off, char *msg)
 
 static int node(P *p)
 {
-  if (p->nst == MAX_NFA) fail(p, p->pos, xasprintf("the regex needs more than %d NFA states", MAX_NFA));
+  /* copies of a counted repetition re-parse its text: blame the repetition */
+  if (p->nst == MAX_NFA)
+    fail(p, p->in_rep ? p->rep_at : p->pos, xasprintf("the regex needs more than %d NFA states", MAX_NFA));
   if (p->nst == p->cap) {
     p->cap = p->cap ? 2 * p->cap : 64;
     p->st = xrealloc(p->st, (size_t)p->cap * sizeof *p->st);
@@ -278,6 +282,8 @@ static Frag parse_repeat_to(P *p, size_t stop)
       break;
     }
     int copies = n >= 0 ? n : m + 1;         /* {m,}: one more copy, starred */
+    int outer = !p->in_rep;
+    if (outer) { p->in_rep = 1; p->rep_at = op; }
     Frag acc = frag_empty(p);
     for (int j = 0; j < copies && !p->err; j++) {
       Frag g = f;                            /* the copy already built */
@@ -289,6 +295,7 @@ static Frag parse_repeat_to(P *p, size_t stop)
       eps(p, acc.e, g.s);
       acc.e = g.e;
     }
+    if (outer) p->in_rep = 0;
     f = acc;
     p->pos = op + k;
   }
