@@ -161,6 +161,22 @@ static void bytes_machine(Case *k, int ns, const char *mid, uint64_t seed)
   set_names(k, 3, (const char *const[]){ "low", mid, "high" });
 }
 
+/* A counter mod NS that each byte advances by 1 + byte % MOD: NS states,
+** MOD input classes; label = multiple of 7.  NS 100, MOD 5: two-byte table
+** steps, row offsets (99 * 69) need a 16-bit state field; NS 300, MOD 256:
+** one byte per step, row offsets (299 * 256) need 32 bits. */
+static void sum_machine(Case *k, int ns, int mod)
+{
+  k->f = fsa_new(ns, 256, 2, 0);
+  for (int s = 0; s < ns; s++) {
+    for (int a = 0; a < 256; a++) k->f->next[s * 256 + a] = (s + 1 + a % mod) % ns;
+    k->f->label[s] = s % 7 == 0;
+  }
+  fsa_symclasses(k->f);
+  bytes_tok(&k->tok);
+  set_names(k, 2, (const char *const[]){ "other", "seven" });
+}
+
 /* "Contains x" over bytes: state 0 until an 'x', then state 1, which every
 ** byte keeps (an accepting sink, no error class: the switch style skips
 ** the rest of the input there). */
