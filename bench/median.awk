@@ -3,7 +3,7 @@
 # cycles/byte" (bench/cgen/input.h's bench_report format).  Output: the
 # headers and rows in first-round order, each row's GB/s and cycles/byte
 # the median over its rounds, its label "?" if the rounds disagree.
-# Used by bench/cgen/run.sh and bench/llvm/run.sh.
+# Used by bench/rounds.sh.
 /^##/ { if (!(($0) in hs)) { hs[$0] = 1; order[++n] = $0 } next }
 { k = $1; if (!(k in cnt)) { order[++n] = k; lab[k] = $3; fmt[k] = (index($4, ".") && length($4) > 7) }
   cnt[k]++; g[k, cnt[k]] = $4; c[k, cnt[k]] = $6; if ($3 != lab[k]) lab[k] = "?" }

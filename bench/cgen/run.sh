@@ -56,20 +56,20 @@ else
   echo "(ragel not installed: apt-get install ragel; Ragel rows skipped)"
 fi
 
-# Each program is compiled once, then every variant runs once per round
-# and the rows report the median over ROUNDS rounds (of each run's own
-# median): on a shared machine slow spells last seconds, and interleaving
-# the variants spreads them over all sides instead of one.
+# Each program is compiled once; bench/rounds.sh runs every variant once
+# per round and reports medians over the rounds.
+prog() {  # prog NAME FUNC OBJECT: bench.c linked with one classifier
+  $CC -std=c99 $COPT -DCLASSIFY="$2" -o "bench-$1" "$ROOT/bench/cgen/bench.c" "$3"
+}
 rm -f bench-t4-* bench-yelp-*
-$CC -std=c99 $COPT -DCLASSIFY=t4t_classify -o bench-t4-table "$ROOT/bench/cgen/bench.c" t4t.o
-$CC -std=c99 $COPT -DCLASSIFY=t4s_classify -o bench-t4-switch "$ROOT/bench/cgen/bench.c" t4s.o
+prog t4-table t4t_classify t4t.o
+prog t4-switch t4s_classify t4s.o
 if [ $have_ragel = 1 ]; then
-  $CC -std=c99 $COPT -DCLASSIFY=t4t_ragel_classify -o bench-t4-ragel-G2 "$ROOT/bench/cgen/bench.c" t4g2.o
-  $CC -std=c99 $COPT -DCLASSIFY=t4t_ragel_classify -o bench-t4-ragel-T0 "$ROOT/bench/cgen/bench.c" t4t0.o
+  prog t4-ragel-G2 t4t_ragel_classify t4g2.o
+  prog t4-ragel-T0 t4t_ragel_classify t4t0.o
 fi
-$CC -std=c99 $COPT -DCLASSIFY=yt_classify -o bench-yelp-table "$ROOT/bench/cgen/bench.c" yt.o
-$CC -std=c99 $COPT -DCLASSIFY=ys_classify -o bench-yelp-switch "$ROOT/bench/cgen/bench.c" ys.o
-ROUNDS=${ROUNDS:-5}
+prog yelp-table yt_classify yt.o
+prog yelp-switch ys_classify ys.o
 
 round() {
   for mode in t4 bits; do
@@ -90,14 +90,8 @@ round() {
   net "$ROOT/examples/sentiment/yelp.spec" yt "yelp-net" file "$ROOT/examples/sentiment/yelp.tsv"
 }
 
-: > rounds.txt
-r=0
-while [ $r -lt "$ROUNDS" ]; do r=$((r + 1)); echo "(round $r of $ROUNDS)" >&2; round >> rounds.txt; done
-awk -f "$ROOT/bench/median.awk" rounds.txt | tee results.txt
-
-# every variant of one input must give the same label
-awk '/^##/ { g++; next } { if ((g in lab) && lab[g] != $3) { print "LABEL MISMATCH: " $1; bad = 1 } lab[g] = $3 }
-     END { exit bad }' results.txt
+. "$ROOT/bench/rounds.sh"
+rounds round
 echo "## speed relative to the table style of the same input (GB/s ratio)"
 awk '/^##/ || $1 ~ /-net$/ { next }
      { split($1, a, "-"); key = a[1] "-" a[2]; if ($1 ~ /^yelp/) key = "yelp";

@@ -39,8 +39,7 @@ for p in t4t t4s ywt yws; do
   done
 done
 
-# C and LLVM alternate within a round; rows are medians over ROUNDS rounds
-# (bench/median.awk), so a slow spell of a shared machine hits both sides.
+# C and LLVM alternate within a round (bench/rounds.sh takes the medians).
 round() {
   for mode in t4 bits; do
     echo "## tomita4, input $mode"
@@ -53,15 +52,8 @@ round() {
     for impl in c llvm; do ./bench-$p-$impl "$p-yelp-$impl" file "$ROOT/examples/sentiment/yelp.tsv"; done
   done
 }
-ROUNDS=${ROUNDS:-5}
-: > rounds.txt
-r=0
-while [ $r -lt "$ROUNDS" ]; do r=$((r + 1)); echo "(round $r of $ROUNDS)" >&2; round >> rounds.txt; done
-awk -f "$ROOT/bench/median.awk" rounds.txt | tee results.txt
-
-# Labels must agree within an input; then LLVM / C per style and input.
-awk '/^##/ { g++; next } { if ((g in lab) && lab[g] != $3) { print "LABEL MISMATCH: " $1; bad = 1 } lab[g] = $3 }
-     END { exit bad }' results.txt
+. "$ROOT/bench/rounds.sh"
+rounds round
 echo "## LLVM object speed / C (clang -O2) speed"
 awk '/^##/ { next }
      { n = split($1, a, "-"); key = a[1] "-" a[2]; v[key, a[3]] = $4; keys[key] = 1 }
