@@ -522,7 +522,8 @@ static void put_feed(FILE *o, const Plan *pl)
 {
   const char *p = pl->p;
   TokensKind kind = pl->t->kind;
-  int bytelevel = kind == TOKS_ALPHABET || kind == TOKS_BYTES, errexit = 0;
+  int bytelevel = kind == TOKS_ALPHABET || kind == TOKS_BYTES;
+  int errexit = pl->step > 1 && pl->err >= 0;   /* K-byte steps leave at an error byte */
   fprintf(o, "void %s_feed(%s_state *s, const void *buf, size_t n)\n{\n", p, p);
   if (bytelevel && pl->in->style == STYLE_SWITCH) {
     put_switch_feed(o, pl);
@@ -559,22 +560,21 @@ static void put_feed(FILE *o, const Plan *pl)
     ** (tab + x)[st] leaves one add (or none) on the loop-carried path.
     ** An index >= single holds an error byte: the error state is sticky,
     ** so the loop leaves at once. */
-    int k = pl->step, e = pl->err >= 0;
+    int k = pl->step;
     unsigned long one = (unsigned long)pl->single;
     fprintf(o, "  for (i = 0; i + %d <= n; i += %d) {\n", 2 * k, 2 * k);
     put_kindex(o, pl, "x0", 0);
     put_kindex(o, pl, "x1", k);
-    if (e) fprintf(o, "    if ((x0 | x1) >= %luu) goto error;\n", one);
+    if (errexit) fprintf(o, "    if ((x0 | x1) >= %luu) goto error;\n", one);
     fprintf(o, "    st = (%s_tab_next + x0)[st];\n    st = (%s_tab_next + x1)[st];\n  }\n", p, p);
     fprintf(o, "  if (i + %d <= n) {\n", k);
     put_kindex(o, pl, "x0", 0);
-    if (e) fprintf(o, "    if (x0 >= %luu) goto error;\n", one);
+    if (errexit) fprintf(o, "    if (x0 >= %luu) goto error;\n", one);
     fprintf(o, "    st = (%s_tab_next + x0)[st];\n    i += %d;\n  }\n", p, k);
-    if (e) {
+    if (errexit) {
       fprintf(o, "  for (; i < n; i++) {\n    x0 = %s_tab_class[p[i]];\n", p);
       fprintf(o, "    if (x0 >= %du) goto error;\n", pl->vcls);
       fprintf(o, "    st = %s_tab_next[st + %luu + x0];\n  }\n", p, one);
-      errexit = 1;
     } else {
       fprintf(o, "  for (; i < n; i++)\n    st = %s_tab_next[st + %luu + %s_tab_class[p[i]]];\n", p, one, p);
     }
