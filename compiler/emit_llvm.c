@@ -686,12 +686,7 @@ static void build_step(Gen *g)
   char nm[48];
   for (int s = 0; s < pl->nstates; s++) {
     const uint32_t *row = pl->next + (size_t)s * (size_t)pl->ncls;
-    int best = 0, bestn = 0;
-    for (int k = 0; k < pl->ncls; k++) {
-      int m = 0;
-      for (int d = 0; d < pl->ncls; d++) m += row[d] == row[k];
-      if (m > bestn) { bestn = m; best = k; }
-    }
+    int bestn, best = plan_default_class(pl, s, &bestn);
     snprintf(nm, sizeof nm, "s%d", s);
     LLVMBasicBlockRef bs = block(g, fn, nm);
     LLVMAddCase(sw, ci32(g, (uint32_t)s), bs);
