@@ -8,7 +8,9 @@
 ** Registered sources are kept (copied) so any later diagnostic can quote its
 ** line.  Columns are 1-based byte offsets, as the scanner counts them; the
 ** caret line copies tabs from the source and skips UTF-8 continuation bytes
-** so the caret lands under the right character in a terminal.
+** so the caret lands under the right character in a terminal.  Lines end at
+** \n, \r\n or a lone \r, as the spec scanner counts them; a very long line
+** is quoted as a window around the caret.
 */
 #include "diag.h"
 #include "common.h"
@@ -90,40 +92,84 @@ static void tail(void)
   fprintf(stderr, "%s\n", use_colour() ? C_OFF : "");
 }
 
+/* End of the line starting at P: the first \n or \r (a lone \r ends a line
+** in old Mac files, \r\n in DOS files). */
+static const char *line_end(const char *p, const char *end)
+{
+  while (p < end && *p != '\n' && *p != '\r') p++;
+  return p;
+}
+
+/* Start of line LINE (1-based) of SRC, or NULL if the text is shorter. */
+static const char *line_start(const Source *src, int line)
+{
+  const char *p = src->text, *end = src->text + src->len;
+  for (int l = 1; l < line; l++) {
+    p = line_end(p, end);
+    if (p == end) return NULL;             /* line beyond the text */
+    p += p + 1 < end && p[0] == '\r' && p[1] == '\n' ? 2 : 1;
+  }
+  return p;
+}
+
+const char *diag_source_line(const char *file, int line, size_t *len)
+{
+  const Source *src = find_source(file);
+  const char *p = src && line > 0 ? line_start(src, line) : NULL;
+  if (p) *len = (size_t)(line_end(p, src->text + src->len) - p);
+  return p;
+}
+
+/* Lines longer than this many bytes are quoted as a window around the
+** caret, "..." marking what is cut (as clang does), so a diagnostic in a
+** 100 KB line stays one screen line. */
+#define QUOTE_MAX 120
+#define QUOTE_BEFORE 40          /* bytes kept before the caret */
+
 /* Quote LINE of SRC and underline columns [col, end_col]. */
 static void quote(const Source *src, SrcLoc loc)
 {
-  const char *p = src->text, *end = src->text + src->len;
-  for (int l = 1; l < loc.line && p < end; l++) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    if (!nl) return;                        /* line beyond the text */
-    p = nl + 1;
-  }
-  const char *eol = memchr(p, '\n', (size_t)(end - p));
-  if (!eol) eol = end;
-  if (eol > p && eol[-1] == '\r') eol--;
-  size_t n = (size_t)(eol - p);
+  const char *p = line_start(src, loc.line);
+  if (!p) return;
+  size_t n = (size_t)(line_end(p, src->text + src->len) - p);
   if (n == 0 && loc.col <= 1) return;     /* nothing to show (e.g. end of file) */
+  int col = loc.col < 1 ? 1 : loc.col;
+  size_t c0 = (size_t)col - 1;            /* 0-based byte of the caret */
+  size_t last = loc.end_line > loc.line ? n : (size_t)(loc.end_col > col ? loc.end_col : col);
+
+  /* the window [ws, we) of the line to show */
+  size_t ws = 0, we = n;
+  if (n > QUOTE_MAX) {
+    size_t w = QUOTE_MAX - 6;             /* room for both "..." */
+    ws = c0 > QUOTE_BEFORE ? c0 - QUOTE_BEFORE : 0;
+    if (ws + w > n) ws = n > w ? n - w : 0;
+    while (ws > 0 && ws < n && ((unsigned char)p[ws] & 0xc0) == 0x80) ws++;  /* whole characters */
+    we = ws + w < n ? ws + w : n;
+    while (we < n && ((unsigned char)p[we] & 0xc0) == 0x80) we++;
+    if (last > we) last = we;             /* the underline stops at the cut */
+  }
+  const char *pre = ws > 0 ? "..." : "";
 
   /* the line, with control bytes blanked so the terminal shows one column each */
-  for (size_t i = 0; i < n; i++) {
+  fputs(pre, stderr);
+  for (size_t i = ws; i < we; i++) {
     unsigned char ch = (unsigned char)p[i];
     fputc(ch == '\t' || ch >= 0x20 ? (ch == 0x7f ? ' ' : ch) : ' ', stderr);
   }
+  if (we < n) fputs("...", stderr);
   fputc('\n', stderr);
 
   int c = use_colour();
   if (c) fputs(C_GREEN, stderr);
-  int col = loc.col < 1 ? 1 : loc.col;
-  for (int i = 0; i < col - 1; i++) {
-    unsigned char ch = i < (int)n ? (unsigned char)p[i] : ' ';
+  fprintf(stderr, "%*s", (int)strlen(pre), "");
+  for (size_t i = ws; i < c0; i++) {
+    unsigned char ch = i < n ? (unsigned char)p[i] : ' ';
     if ((ch & 0xc0) == 0x80) continue;    /* UTF-8 continuation: no column */
     fputc(ch == '\t' ? '\t' : ' ', stderr);
   }
   fputc('^', stderr);
-  int last = loc.end_line > loc.line ? (int)n : loc.end_col;
-  for (int i = col; i < last; i++) {        /* i is the 0-based byte index */
-    unsigned char ch = i < (int)n ? (unsigned char)p[i] : ' ';
+  for (size_t i = c0 + 1; i < last; i++) {  /* i is the 0-based byte index */
+    unsigned char ch = i < n ? (unsigned char)p[i] : ' ';
     if ((ch & 0xc0) == 0x80) continue;
     fputc('~', stderr);
   }
@@ -139,8 +185,18 @@ static void report(DiagLevel lvl, const char *prefix, const char *fmt, va_list a
   tail();
 }
 
+/* -q prints errors only: a warning is dropped, and so are the notes that
+** follow it (they belong to it); an error's notes still print. */
+static int muted(DiagLevel lvl)
+{
+  static int in_warning;
+  if (lvl != DIAG_NOTE) in_warning = lvl == DIAG_WARNING && rnf_verbosity < 0;
+  return in_warning;
+}
+
 void diag_at(DiagLevel lvl, const char *file, SrcLoc loc, const char *fmt, ...)
 {
+  if (muted(lvl)) return;
   char *prefix;
   if (!file) prefix = xstrdup("rnnfsac");
   else if (loc.line <= 0) prefix = xstrdup(file);
@@ -157,6 +213,7 @@ void diag_at(DiagLevel lvl, const char *file, SrcLoc loc, const char *fmt, ...)
 
 void diag_line(DiagLevel lvl, const char *file, long line, const char *fmt, ...)
 {
+  if (muted(lvl)) return;
   char *prefix = !file ? xstrdup("rnnfsac")
                : line > 0 ? xasprintf("%s:%ld", file, line) : xstrdup(file);
   va_list ap;
@@ -168,6 +225,7 @@ void diag_line(DiagLevel lvl, const char *file, long line, const char *fmt, ...)
 
 void diag(DiagLevel lvl, const char *fmt, ...)
 {
+  if (muted(lvl)) return;
   va_list ap;
   va_start(ap, fmt);
   report(lvl, "rnnfsac", fmt, ap);
@@ -225,6 +283,9 @@ const char *diag_suggest(const char *word, const char *const *cands)
   size_t bestd = limit + 1;
   for (int i = 0; cands[i]; i++) {
     size_t dist = osa_distance(word, cands[i]);
+    /* half a short word is no typo: 'lr' is not 'l2' (that would silently
+    ** set weight decay), only differences in case count there */
+    if (dist > 0 && 2 * dist >= len) continue;
     if (dist < bestd) { bestd = dist; best = cands[i]; }
   }
   return best;

@@ -11,6 +11,7 @@
 #ifndef RNF_LANG_H
 #define RNF_LANG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "fsa.h"
 
@@ -21,5 +22,10 @@
 ** caller frees), or NULL with *ERR = a message (caller frees) and *OFF the
 ** byte offset in RE where the problem was found. */
 Fsa *regex_dfa(const char *re, size_t len, const char *alpha, size_t nalpha, char **err, size_t *off);
+
+/* Syntax and alphabet check only (no DFA, so cheap): true if RE parses over
+** ALPHA, else false with *ERR and *OFF as regex_dfa reports them.  The spec
+** checker uses it; only "too many DFA states" is left for regex_dfa. */
+bool regex_validate(const char *re, size_t len, const char *alpha, size_t nalpha, char **err, size_t *off);
 
 #endif

@@ -351,20 +351,39 @@ static void closure(const P *p, uint8_t *b, int s, int *stack)
   }
 }
 
+/* Parse RE into P's Thompson NFA; on an error P->err is set (and owned by P). */
+static Frag parse(P *p, const char *re, size_t len, const char *alpha, size_t nalpha)
+{
+  memset(p, 0, sizeof *p);
+  p->re = (const unsigned char *)re;
+  p->len = len;
+  p->alpha = alpha;
+  p->nalpha = (int)nalpha;
+  RNF_ASSERT(nalpha > 0 && nalpha <= 256);
+  for (int i = 0; i < 256; i++) p->map[i] = -1;
+  for (size_t i = 0; i < nalpha; i++) p->map[(unsigned char)alpha[i]] = (int16_t)i;
+
+  Frag f = parse_alt(p);
+  if (!p->err && p->pos < p->len)   /* parse_alt only stops early at ')' */
+    fail(p, p->pos, xstrdup("unmatched ')'"));
+  return f;
+}
+
+bool regex_validate(const char *re, size_t len, const char *alpha, size_t nalpha, char **err, size_t *off)
+{
+  P p;
+  parse(&p, re, len, alpha, nalpha);
+  free(p.st); free(p.sets);
+  if (!p.err) return true;
+  *err = p.err;
+  *off = p.erroff;
+  return false;
+}
+
 Fsa *regex_dfa(const char *re, size_t len, const char *alpha, size_t nalpha, char **err, size_t *off)
 {
-  P p = {0};
-  p.re = (const unsigned char *)re;
-  p.len = len;
-  p.alpha = alpha;
-  p.nalpha = (int)nalpha;
-  RNF_ASSERT(nalpha > 0 && nalpha <= 256);
-  for (int i = 0; i < 256; i++) p.map[i] = -1;
-  for (size_t i = 0; i < nalpha; i++) p.map[(unsigned char)alpha[i]] = (int16_t)i;
-
-  Frag f = parse_alt(&p);
-  if (!p.err && p.pos < p.len)   /* parse_alt only stops early at ')' */
-    fail(&p, p.pos, xstrdup("unmatched ')'"));
+  P p;
+  Frag f = parse(&p, re, len, alpha, nalpha);
   if (p.err) {
     *err = p.err;
     *off = p.erroff;

@@ -13,6 +13,7 @@
 #include "spec.h"
 #include "common.h"
 #include "diag.h"
+#include "lang.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -20,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define MAX_ERRORS 20
@@ -29,7 +31,7 @@ typedef enum {
   KT_GENERATE, KT_RANGE, KT_SPLIT, KT_K, KT_STATES, KT_PREFIX
 } KeyType;
 
-enum { F_MIN_EXCL = 1, F_NO_MAX = 2 };
+enum { F_MIN_EXCL = 1, F_NO_MAX = 2, F_GEN = 4 /* only for generated data */ };
 
 typedef struct Key {
   const char *section, *key;
@@ -89,9 +91,9 @@ static const Key keys[] = {
     "words, chars: keep the most frequent tokens; the rest become one unknown symbol" },
   { "data", "min_count", KT_INT, OFF(data.min_count), 1, 1000000, 0, 1, NULL, NULL, "1",
     "words, chars: tokens seen fewer times become the unknown symbol" },
-  { "data", "length", KT_RANGE, 0, 0, 100000, 0, 0, NULL, NULL, "1 .. 20",
+  { "data", "length", KT_RANGE, 0, 0, 100000, F_GEN, 0, NULL, NULL, "1 .. 20",
     "generated: string lengths, `A .. B` with A <= B" },
-  { "data", "samples", KT_INT, OFF(data.samples), 10, 10000000, 0, 10000, NULL, NULL, "10000",
+  { "data", "samples", KT_INT, OFF(data.samples), 10, 10000000, F_GEN, 10000, NULL, NULL, "10000",
     "generated: examples in all (before the split)" },
   { "data", "split", KT_SPLIT, 0, 0, 100, 0, 0, NULL, NULL, "80 10 10",
     "train/valid/test percentages, summing to 100 (also `[80, 10, 10]`)" },
@@ -104,7 +106,8 @@ static const Key keys[] = {
   { "rnn", "hidden", KT_INT, OFF(rnn.hidden), 1, 4096, 0, 16, NULL, NULL, "16", "hidden units per layer" },
   { "rnn", "embed", KT_INT, OFF(rnn.embed), 0, 4096, 0, 0, NULL, NULL, "0",
     "embedding width; 0 feeds one-hot symbols" },
-  { "rnn", "layers", KT_INT, OFF(rnn.layers), 1, 4, 0, 1, NULL, NULL, "1", "stacked layers" },
+  { "rnn", "layers", KT_INT, OFF(rnn.layers), 1, 1, 0, 1, NULL, NULL, "1",
+    "recurrent layers: stacking is not implemented yet" },
   { "rnn", "epochs", KT_INT, OFF(rnn.epochs), 1, 100000, 0, 20, NULL, NULL, "20", "training epochs (upper bound)" },
   { "rnn", "batch", KT_INT, OFF(rnn.batch), 1, 65536, 0, 32, NULL, NULL, "32", "minibatch size" },
   { "rnn", "learning_rate", KT_REAL, OFF(rnn.learning_rate), 0, 10, F_MIN_EXCL, 0.01, NULL, NULL, "0.01",
@@ -120,7 +123,8 @@ static const Key keys[] = {
   { "extract", "method", KT_ENUM, OFF(extract.method), 0, 0, 0, EXTRACT_KMEANS, NULL, n_method, "kmeans",
     "how hidden states are clustered into automaton states" },
   { "extract", "k", KT_K, OFF(extract.k), 2, 65536, 0, 0, NULL, NULL, "auto",
-    "clusters, or `auto` to sweep k up to `kmax` until `fidelity` is reached, then up to 4x that k for better agreement" },
+    "clusters, or `auto` to sweep k up to `kmax` until `fidelity` is reached, then up to 4x that k for better agreement; "
+    "with `xmeans`, the k it starts from (`auto`: 1)" },
   { "extract", "kmax", KT_INT, OFF(extract.kmax), 2, 65536, 0, 64, NULL, NULL, "64",
     "upper bound for `k auto` and xmeans" },
   { "extract", "restarts", KT_INT, OFF(extract.restarts), 1, 1000, 0, 3, NULL, NULL, "3", "k-means restarts" },
@@ -271,6 +275,8 @@ static bool in_range(Ck *c, const Key *k, const Value *v, double x)
         (k->flags & F_MIN_EXCL) ? "greater than" : "at least", lo, gv);
   else if (k->flags & F_MIN_EXCL)
     err(c, v->loc, "'%s' must be greater than %s and at most %s, got %s", k->key, lo, hi, gv);
+  else if (k->min == k->max)   /* one value allowed: `layers` until stacking exists */
+    err(c, v->loc, "'%s' must be %s (%s), got %s", k->key, lo, k->doc, gv);
   else
     err(c, v->loc, "'%s' must be between %s and %s, got %s", k->key, lo, hi, gv);
   free(lo); free(hi); free(gv);
@@ -367,8 +373,42 @@ static const Key *find_key(const char *sect, const char *key)
   return NULL;
 }
 
+/* Names other tools use for our keys.  Checked before edit distance, which
+** would turn 'lr' into 'l2' and silently set weight decay. */
+static const struct { const char *alias, *section, *key; } synonyms[] = {
+  { "lr", "rnn", "learning_rate" }, { "learning-rate", "rnn", "learning_rate" },
+  { "learningrate", "rnn", "learning_rate" }, { "step_size", "rnn", "learning_rate" },
+  { "hidden_size", "rnn", "hidden" }, { "hidden_units", "rnn", "hidden" }, { "units", "rnn", "hidden" },
+  { "hidden_dim", "rnn", "hidden" }, { "num_units", "rnn", "hidden" },
+  { "embedding", "rnn", "embed" }, { "embedding_dim", "rnn", "embed" }, { "embed_dim", "rnn", "embed" },
+  { "embedding_size", "rnn", "embed" },
+  { "num_layers", "rnn", "layers" }, { "n_layers", "rnn", "layers" },
+  { "max_epochs", "rnn", "epochs" }, { "num_epochs", "rnn", "epochs" }, { "n_epochs", "rnn", "epochs" },
+  { "batch_size", "rnn", "batch" }, { "batchsize", "rnn", "batch" }, { "bs", "rnn", "batch" },
+  { "weight_decay", "rnn", "l2" }, { "wd", "rnn", "l2" },
+  { "grad_clip", "rnn", "clip" }, { "clip_norm", "rnn", "clip" }, { "max_grad_norm", "rnn", "clip" },
+  { "optim", "rnn", "optimizer" }, { "optimiser", "rnn", "optimizer" },
+  { "early_stopping", "rnn", "patience" },
+  { "cell_type", "rnn", "cell" }, { "rnn_type", "rnn", "cell" },
+  { "num_clusters", "extract", "k" }, { "clusters", "extract", "k" }, { "n_clusters", "extract", "k" },
+  { "max_iter", "extract", "iterations" }, { "n_init", "extract", "restarts" },
+  { "num_samples", "data", "samples" }, { "n_samples", "data", "samples" },
+  { "vocab_size", "data", "vocab" }, { "max_vocab", "data", "vocab" },
+  { "train_file", "data", "train" }, { "valid_file", "data", "valid" }, { "validation", "data", "valid" },
+  { "test_file", "data", "test" },
+};
+
 static void unknown_key(Ck *c, const Section *sec, const Setting *st)
 {
+  for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++) {
+    if (strcasecmp(synonyms[i].alias, st->key) != 0) continue;
+    if (strcmp(synonyms[i].section, sec->name) == 0)
+      err(c, st->loc, "unknown key '%s' in section '%s'; did you mean '%s'?", st->key, sec->name, synonyms[i].key);
+    else
+      err(c, st->loc, "unknown key '%s' in section '%s'; did you mean '%s' in section '%s'?",
+          st->key, sec->name, synonyms[i].key, synonyms[i].section);
+    return;
+  }
   const char *cands[NKEYS + 1];
   int n = 0;
   for (int i = 0; i < NKEYS; i++)
@@ -641,6 +681,62 @@ static SrcLoc val_loc(const Setting *st)
   return st->nvals ? span(st->vals[0]->loc, st->vals[st->nvals - 1]->loc) : st->loc;
 }
 
+/* Where byte OFF of string value V's decoded text is in the source.  The
+** literal is read back from its line so a byte made by an escape maps to
+** the escape; without the source (or a literal it cannot find) it falls back
+** to the opening quote. */
+static SrcLoc str_byte_loc(const Ck *c, const Value *v, size_t off)
+{
+  SrcLoc at = { v->loc.line, v->loc.col, v->loc.line, v->loc.col };
+  size_t n;
+  const char *ln = diag_source_line(c->a->file, v->loc.line, &n);
+  if (!ln || v->loc.col < 1 || (size_t)v->loc.col > n || ln[v->loc.col - 1] != '"') return at;
+  size_t i = (size_t)v->loc.col, k = 0;     /* i: raw byte (0-based), k: decoded bytes before it */
+  while (i < n && ln[i] != '"') {
+    size_t raw = 1, out = 1;                /* source bytes of this unit, decoded bytes it makes */
+    if (ln[i] == '\\' && i + 1 < n) {
+      raw = ln[i + 1] == 'x' ? 4 : 2;
+      if (ln[i + 1] == 'u') {                 /* \u{H...}: 1 to 4 bytes of UTF-8 */
+        const char *close = memchr(ln + i, '}', n - i);
+        unsigned long cp = strtoul(ln + i + 3, NULL, 16);
+        raw = close ? (size_t)(close - (ln + i)) + 1 : n - i;
+        out = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      }
+    }
+    if (off < k + out) break;
+    k += out;
+    i += raw;
+  }
+  if (i > n) return at;
+  at.col = at.end_col = (int)i + 1;
+  return at;
+}
+
+/* Settings that only make sense for generated data, given with files. */
+static void check_gen_only(Ck *c, const Setting *train)
+{
+  for (int i = 0; i < NKEYS; i++)
+    if ((keys[i].flags & F_GEN) && c->valid[i]) {
+      err(c, c->seen[i]->loc, "'%s' only applies to generated data ('generate ...')", keys[i].key);
+      note(c, train->loc, "the data is read from 'train' here");
+    }
+}
+
+/* 'generate regex': parse it now, against the alphabet the data will use,
+** so --check catches it at the right column (data.c's check stays as the
+** safety net and also bounds the DFA size). */
+static void check_regex(Ck *c, const Setting *gen)
+{
+  const SpecData *d = &c->s->data;
+  const Value *v = gen->vals[1];
+  char *msg = NULL;
+  size_t off = 0;
+  if (regex_validate(d->regex, strlen(d->regex), d->alphabet, strlen(d->alphabet), &msg, &off))
+    return;
+  err(c, str_byte_loc(c, v, off), "invalid regex: %s", msg);
+  free(msg);
+}
+
 static void check_rules(Ck *c)
 {
   Spec *s = c->s;
@@ -664,6 +760,7 @@ static void check_rules(Ck *c)
     }
   } else {
     d->source = SRC_FILES;
+    if (train) check_gen_only(c, train);
   }
   bool generated = gen != NULL;
 
@@ -681,6 +778,7 @@ static void check_rules(Ck *c)
     if (generated) d->alphabet = xstrdup("01");
     else if (tokens && !alpha) err(c, tokens->loc, "'tokens alphabet' needs an 'alphabet' setting, e.g. alphabet \"01\"");
   }
+  bool alpha_ok = !seen(c, "data", "alphabet") || alpha;
   if (d->alphabet && alpha) {
     const char *a = d->alphabet;
     for (size_t i = 0; a[i]; i++)
@@ -688,9 +786,11 @@ static void check_rules(Ck *c)
         unsigned char ch = (unsigned char)a[i];
         if (ch >= 0x20 && ch < 0x7f) err(c, val_loc(alpha), "'alphabet' lists symbol '%c' twice", ch);
         else err(c, val_loc(alpha), "'alphabet' lists byte 0x%02x twice", ch);
+        alpha_ok = false;
         break;
       }
   }
+  if (d->source == SRC_REGEX && d->regex && d->alphabet && alpha_ok) check_regex(c, gen);
   if (d->source == SRC_TOMITA && d->alphabet && strlen(d->alphabet) != 2)
     err(c, alpha ? val_loc(alpha) : val_loc(gen), "Tomita languages have two symbols, but 'alphabet' has %zu",
         strlen(d->alphabet));
@@ -859,7 +959,7 @@ void spec_print(FILE *f, const Spec *s)
     const Key *k = &keys[i];
     const void *p = (const char *)s + k->off;
     /* keys with nothing to say in this spec */
-    if (k->type == KT_GENERATE && d->source == SRC_FILES) continue;
+    if ((k->type == KT_GENERATE || (k->flags & F_GEN)) && d->source == SRC_FILES) continue;
     if (k->type == KT_PATH && !*(char *const *)p) continue;
     if (k->type == KT_STRING && !*(char *const *)p) continue;
     if ((strcmp(k->key, "text_column") == 0 || strcmp(k->key, "label_column") == 0) && *(const int *)p < 0)

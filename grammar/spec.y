@@ -354,8 +354,12 @@ static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, Par
     perr(ctx, &loc, "expected end of file after the '}' that closes model '%s'",
          ctx->ast->model ? ctx->ast->model : "");
   } else if (want[YYSYMBOL_T_MODEL]) {
-    perr(ctx, &loc, eof ? "unexpected end of file; expected 'model NAME { ... }'"
-                        : "expected 'model NAME { ... }' at the start of the spec");
+    static const char *const kw[] = { "model", NULL };
+    if (la == YYSYMBOL_T_IDENT && ctx->cur_name && diag_suggest(ctx->cur_name, kw))   /* "modle m {" */
+      perr(ctx, &loc, "expected 'model NAME { ... }' at the start of the spec; did you mean 'model'?");
+    else
+      perr(ctx, &loc, eof ? "unexpected end of file; expected 'model NAME { ... }'"
+                          : "expected 'model NAME { ... }' at the start of the spec");
   } else if (want[YYSYMBOL_T_IDENT] && want[YYSYMBOL_T_STRING] && n == 2) {
     perr(ctx, eof ? &at : &loc, "%sexpected a model name after 'model'", pre);
   } else if (want[YYSYMBOL_T_SEMI] && ctx->sect && (la == YYSYMBOL_T_LBRACE || eof) && after_key) {

@@ -177,6 +177,20 @@ static void test_lexical_errors(void **state)
   a = parse("t.spec", nul, sizeof nul - 1, &nerr);
   assert_int_equal(nerr, 1);                           /* "invalid byte 0x00" */
   spec_ast_free(a);
+
+  /* reals running into letters are one bad token each, as "3abc" is; ".."
+  ** after digits is still a range, and good reals still lex */
+  a = parse_s("model m { s { a 0.01f; b 1.5abc; c 2.5E+; d 1.; e 1..20; f 1.5e-3; g .5; h 2E+2; } }", &nerr);
+  assert_int_equal(nerr, 4);
+  assert_int_equal(a->sections[0]->nsettings, 8);
+  for (int i = 0; i < 4; i++) assert_int_equal(a->sections[0]->settings[i]->nvals, 1);
+  assert_int_equal(val(a, 0, 0, 0)->loc.col, 17);      /* the whole '0.01f' */
+  assert_int_equal(val(a, 0, 0, 0)->loc.end_col, 21);
+  assert_int_equal(val(a, 0, 4, 0)->kind, VAL_RANGE);
+  assert_true(val(a, 0, 5, 0)->kind == VAL_REAL && val(a, 0, 5, 0)->r == 1.5e-3);
+  assert_true(val(a, 0, 6, 0)->kind == VAL_REAL && val(a, 0, 6, 0)->r == 0.5);
+  assert_true(val(a, 0, 7, 0)->kind == VAL_REAL && val(a, 0, 7, 0)->r == 200);
+  spec_ast_free(a);
 }
 
 static void test_crlf_and_lines(void **state)
@@ -186,6 +200,14 @@ static void test_crlf_and_lines(void **state)
   SpecAst *a = parse_s("model m {\r\n  s {\r\n    k 1;\r\n  }\r\n}\r\n", &nerr);
   assert_int_equal(nerr, 0);
   assert_int_equal(a->sections[0]->settings[0]->loc.line, 3);
+  assert_int_equal(a->sections[0]->settings[0]->loc.col, 5);
+  spec_ast_free(a);
+
+  /* old Mac files: a lone CR ends a line (and a comment); CR CR is two */
+  a = parse_s("model m {\r  s { # c\r\r    k 1;\r  }\r}\r", &nerr);
+  assert_int_equal(nerr, 0);
+  assert_int_equal(a->sections[0]->nsettings, 1);
+  assert_int_equal(a->sections[0]->settings[0]->loc.line, 4);
   assert_int_equal(a->sections[0]->settings[0]->loc.col, 5);
   spec_ast_free(a);
 }
@@ -351,7 +373,7 @@ static void test_settings_stored(void **state)
   assert_int_equal(check_text("t.spec",
     "model \"9 lives\" {\n"
     "  data { generate regex \"(01)*\"; alphabet \"01\"; length 0 .. 8; samples 500; split [70, 20, 10]; seed 9; }\n"
-    "  rnn { cell lstm; hidden 8; embed 4; layers 2; learning_rate 1; optimizer sgd; clip 0; l2 1e-4; patience 0; seed 3; }\n"
+    "  rnn { cell lstm; hidden 8; embed 4; layers 1; learning_rate 1; optimizer sgd; clip 0; l2 1e-4; patience 0; seed 3; }\n"
     "  extract { method xmeans; k 12; kmax 20; fidelity 1; minimize false; label majority; states valid; max_states 0; }\n"
     "  emit { style switch; }\n"
     "}\n", &s, NULL), 0);
@@ -426,6 +448,23 @@ static void test_errors(void **state)
   expect_error("data { generate tomita; }", 1, "needs the grammar number");
   expect_error("data { generate tomtia 3; }", 1, "unknown generator 'tomtia'; did you mean 'tomita'?");
   expect_error("data { generate regex \"\"; }", 1, "must not be empty");
+  /* regexes are parsed by --check, against the alphabet, located in the literal */
+  expect_error("data { generate regex \"(01\"; }", 1, "t.spec:2:24: error: invalid regex: unclosed '('");
+  expect_error("data { generate regex \"01[01\"; }", 1, "t.spec:2:26: error: invalid regex: unterminated character class");
+  expect_error("data { generate regex \"0a\"; }", 1, "t.spec:2:25: error: invalid regex: 'a' is not in the alphabet \"01\"");
+  expect_error("data { generate regex \"\\x61\\u{e9}a*\"; alphabet \"a\"; }", 1,
+               "t.spec:2:28: error: invalid regex: byte 0xC3 is not in the alphabet \"a\"");   /* mapped through \x61 */
+  expect_error("data { generate regex \"(ab)+\"; alphabet \"ab\"; seed 2; rnn_type gru; }", 1,
+               "unknown key 'rnn_type' in section 'data'; did you mean 'cell' in section 'rnn'?");  /* regex OK */
+  /* generator-only keys with file data */
+  expect_error("data { train \"/dev/null\"; samples 100; }", 1, "t.spec:2:27: error: 'samples' only applies to generated data");
+  expect_error("data { train \"/dev/null\"; length 1 .. 5; }", 1, "'length' only applies to generated data ('generate ...')");
+  expect_error("data { train \"/dev/null\"; length 1 .. 5; }", 1, "t.spec:2:8: note: the data is read from 'train' here");
+  /* synonyms before edit distance: 'lr' is not 'l2' */
+  expect_error(WITH("rnn { lr 0.1; }"), 1, "unknown key 'lr' in section 'rnn'; did you mean 'learning_rate'?");
+  expect_error(WITH("rnn { weight_decay 0.1; }"), 1, "did you mean 'l2'?");
+  expect_error(WITH("extract { num_clusters 4; }"), 1, "did you mean 'k'?");
+  expect_error(WITH("rnn { embedding_dim 4; }"), 1, "did you mean 'embed'?");
   expect_error("data { generate tomita 4; alphabet \"abc\"; }", 1, "Tomita languages have two symbols");
   expect_error("data { generate regex \"a*\"; alphabet \"aba\"; }", 1, "'alphabet' lists symbol 'a' twice");
   expect_error("data { generate tomita 4; tokens words; }", 1, "use 'tokens alphabet'");
@@ -556,7 +595,7 @@ static void test_print_round_trip(void **state)
   round_trip("ex/tomita4.spec", tomita4);
   round_trip("t.spec",
     "model \"odd name\" {\n"
-    "  data { generate regex \"a\\\"b\\\\c\\td\\x01\\u{e9}\"; alphabet \"ab\\\"\\\\\\tc\xc3\xa9\"; length 3 .. 9; }\n"
+    "  data { generate regex \"a\\\"b\\\\c\\td\\x01\\u{e9}\"; alphabet \"ab\\\"\\\\\\tcd\\x01\xc3\xa9\"; length 3 .. 9; }\n"
     "  rnn { learning_rate 0.1; l2 3e-7; clip 1; }\n"
     "  extract { k 7; fidelity 0.3333333333333333; states valid; }\n"
     "  emit { prefix my_prefix; style switch; }\n"
