@@ -130,7 +130,11 @@ static void put_provenance(FILE *o, const Plan *pl)
     fprintf(o, ", hidden size %d\n", pv->hidden);
   }
   if (ev) {
-    fputs("** Test set:   network accuracy ", o); put_pct(o, ev->net_acc);
+    /* no test split: the figures are on validation or training data, and say so */
+    if (!ev->split || !strcmp(ev->split, "test")) fputs("** Test set:   network accuracy ", o);
+    else fprintf(o, "** %s set (no test set): network accuracy ",
+                 !strcmp(ev->split, "validation") ? "Validation" : "Training");
+    put_pct(o, ev->net_acc);
     fputs(", automaton accuracy ", o); put_pct(o, ev->fsa_acc);
     fputs(", fidelity ", o); put_pct(o, ev->fidelity);
     fputc('\n', o);

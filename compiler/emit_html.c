@@ -38,13 +38,23 @@ static void html_str(FILE *f, const char *s) { html_text(f, s, strlen(s)); }
 
 static void pct(FILE *f, double x) { fprintf(f, "%.2f%%", 100.0 * x); }
 
+/* The split the figures were measured on: test, else (no test split)
+** what extract_evaluate fell back to. */
+static const Split *eval_split(const ReportInput *in)
+{
+  const char *sp = in->emit->eval->split;
+  const Dataset *d = in->data;
+  return !sp || !strcmp(sp, "test") ? &d->test : !strcmp(sp, "validation") ? &d->valid : &d->train;
+}
+
 static void metrics(FILE *f, const ReportInput *in)
 {
   const Eval *e = in->emit->eval;
   fprintf(f, "<h2 id=\"metrics\">Metrics</h2>\n<table>\n");
-  fprintf(f, "<tr><th>network test accuracy</th><td>"); pct(f, e->net_acc); fprintf(f, "</td></tr>\n");
-  fprintf(f, "<tr><th>automaton test accuracy</th><td>"); pct(f, e->fsa_acc); fprintf(f, "</td></tr>\n");
-  fprintf(f, "<tr><th>fidelity (agreement on test data)</th><td>"); pct(f, e->fidelity); fprintf(f, "</td></tr>\n");
+  const char *sp = e->split ? e->split : "test";
+  fprintf(f, "<tr><th>network %s accuracy</th><td>", sp); pct(f, e->net_acc); fprintf(f, "</td></tr>\n");
+  fprintf(f, "<tr><th>automaton %s accuracy</th><td>", sp); pct(f, e->fsa_acc); fprintf(f, "</td></tr>\n");
+  fprintf(f, "<tr><th>fidelity (agreement on %s data)</th><td>", sp); pct(f, e->fidelity); fprintf(f, "</td></tr>\n");
   fprintf(f, "<tr><th>clusters (k)</th><td>%d</td></tr>\n", e->k);
   fprintf(f, "<tr><th>states before / after minimization</th><td>%d / %d</td></tr>\n",
           e->states_raw, e->states_min);
@@ -52,13 +62,13 @@ static void metrics(FILE *f, const ReportInput *in)
           e->nsymclass, in->emit->fsa->nsym);
   fprintf(f, "<tr><th>equivalent to the target language</th><td>%s</td></tr>\n",
           e->equivalent < 0 ? "not applicable (no target)" : e->equivalent ? "yes" : "no");
-  fprintf(f, "<tr><th>test examples</th><td>%d</td></tr>\n</table>\n", in->data->test.n);
+  fprintf(f, "<tr><th>%s examples</th><td>%d</td></tr>\n</table>\n", sp, eval_split(in)->n);
 }
 
 static void confusion_table(FILE *f, const ReportInput *in, const char *title, const int32_t *pred)
 {
   int C = in->data->nclass;
-  const Split *t = &in->data->test;
+  const Split *t = eval_split(in);
   long *m = xcalloc((size_t)C * (size_t)C, sizeof *m);
   for (int i = 0; i < t->n; i++) m[(size_t)t->label[i] * (size_t)C + (size_t)pred[i]]++;
   fprintf(f, "<table class=\"confusion\">\n<caption>%s (rows: true class, columns: predicted)</caption>\n<tr><th></th>", title);
@@ -199,12 +209,13 @@ static void symbol_classes(FILE *f, const ReportInput *in)
 
 static void disagreements(FILE *f, const ReportInput *in, const int32_t *net, const int32_t *aut)
 {
-  const Split *t = &in->data->test;
+  const Split *t = eval_split(in);
   char *const *cn = in->data->class_names;
   int shown = 0, total = 0;
   for (int i = 0; i < t->n; i++) total += net[i] != aut[i];
-  fprintf(f, "<h2 id=\"disagreements\">Disagreements</h2>\n<p>%d of %d test inputs are "
-             "classified differently by the automaton and the network.</p>\n", total, t->n);
+  fprintf(f, "<h2 id=\"disagreements\">Disagreements</h2>\n<p>%d of %d %s inputs are "
+             "classified differently by the automaton and the network.</p>\n", total, t->n,
+          in->emit->eval->split ? in->emit->eval->split : "test");
   if (!total) return;
   fprintf(f, "<table>\n<tr><th>input</th><th>true</th><th>network</th><th>automaton</th></tr>\n");
   for (int i = 0; i < t->n && shown < MAX_DISAGREE; i++) {
@@ -223,7 +234,7 @@ static void disagreements(FILE *f, const ReportInput *in, const int32_t *net, co
 int emit_html(const ReportInput *in, FILE *f)
 {
   const Provenance *p = in->emit->prov;
-  const Split *t = &in->data->test;
+  const Split *t = eval_split(in);
   int32_t *net = xcalloc((size_t)t->n + 1, sizeof *net), *aut = xcalloc((size_t)t->n + 1, sizeof *aut);
   for (int i = 0; i < t->n; i++) {
     net[i] = rnn_classify(in->net, split_seq(t, i), split_len(t, i));

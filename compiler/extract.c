@@ -482,6 +482,7 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
 void extract_evaluate(const Rnn *r, const Fsa *f, const Dataset *d, Eval *ev)
 {
   const Split *sp = first_nonempty(&d->test, &d->valid, &d->train);
+  ev->split = sp == &d->test ? "test" : sp == &d->valid ? "validation" : "training";
   int32_t *pred = predictions(r, sp);
   long ok = 0;
   for (int i = 0; i < sp->n; i++) ok += pred[i] == sp->label[i];

@@ -30,6 +30,8 @@ typedef struct Eval {
   int equivalent;           /* generated languages: 1 equal to target, 0 not, -1 unknown */
   int32_t *cex;             /* when equivalent == 0: a shortest counterexample (symbols) */
   int cexlen;
+  const char *split;        /* the split measured: "test", or "validation" / "training"
+                               when the data has no test split */
 } Eval;
 
 /* Returns RNF_EXIT_OK or an exit code; *out is a new automaton (caller frees). */

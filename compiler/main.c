@@ -11,6 +11,7 @@
 ** bad -o fails in a second, not after training; all are committed together
 ** at the end.
 */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "common.h"
 #include "diag.h"
 #include "out.h"
@@ -53,21 +54,24 @@ typedef struct Options {
   const char *cache_dir;
   const char *target;       /* --target TRIPLE for .ll/.bc/.o; NULL = host */
   int opt_level;            /* -O0..-O3 for .ll/.bc/.o (default 2) */
+  int opt_given;            /* -O was on the command line */
 } Options;
 
 static void usage(FILE *f)
 {
   fprintf(f,
-    "usage: rnnfsac [options] SPEC -o OUT [-o OUT ...]\n"
+    "usage: rnnfsac [options] SPEC [-o OUT ...]\n"
     "\n"
     "Train the recurrent network SPEC describes, extract a finite automaton from\n"
-    "it and write the automaton as each OUT (kind chosen by extension).\n"
+    "it and write the automaton as each OUT (kind chosen by extension); without\n"
+    "-o, train (filling the network cache), extract and report only.\n"
     "\n"
     "options:\n"
     "  -o FILE           output, by extension: .c (C source + header beside it),\n"
     "                    .h (single header), .dot (Graphviz), .json, .csv (state table),\n"
     "                    .html (audit report), .ll (LLVM IR), .bc (LLVM bitcode),\n"
-    "                    .o (object file)\n"
+    "                    .o (object file); .c, .ll, .bc and .o also write the .h\n"
+    "                    beside them\n"
     "  --target TRIPLE   target of .ll/.bc/.o outputs (default: this machine), e.g.\n"
     "                    thumbv7em-none-eabi, riscv32-unknown-elf, wasm32-unknown-unknown\n"
     "  -O0 .. -O3        LLVM optimization level of .ll/.bc/.o outputs (default -O2)\n"
@@ -86,6 +90,7 @@ static void usage(FILE *f)
     "  -v, --verbose     print more detail per stage\n"
     "  -h, --help        this text\n"
     "  --version         versions of rnnfsac, LLVM and OpenBLAS\n"
+    "  --                the next argument is the spec, even if it starts with -\n"
     "\n"
     "exit status: 0 ok, 1 usage, 2 spec error, 3 data error, 4 internal error,\n"
     "5 file I/O error, 6 verification failed\n");
@@ -95,7 +100,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
   fprintf(stderr, "rnnfsac: error: ");
   fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\nusage: rnnfsac [options] SPEC -o OUT (try 'rnnfsac --help')\n");
+  fprintf(stderr, "\nusage: rnnfsac [options] SPEC [-o OUT ...] (try 'rnnfsac --help')\n");
   return RNF_EXIT_USAGE;
 }
 
@@ -115,24 +120,21 @@ static char *header_beside(const char *path)
   return xasprintf("%.*s.h", (int)(dot - path), path);
 }
 
-/* Did the user ask for the header of PATH as an output of its own? */
-static int header_requested(const Options *o, const char *path)
-{
-  char *h = header_beside(path);
-  int found = 0;
-  for (int i = 0; i < o->noutputs; i++) found |= !strcmp(o->outputs[i], h);
-  free(h);
-  return found;
-}
-
 /* Returns -1 to go on, else an exit status. */
 static int parse_args(int argc, char **argv, Options *o)
 {
   memset(o, 0, sizeof *o);
   o->threads = 1;
   o->opt_level = 2;
+  int opts = 1;              /* until "--": everything after it is the spec */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
+    if (opts && !strcmp(a, "--")) { opts = 0; continue; }
+    if (!opts || a[0] != '-' || !a[1]) {
+      if (o->spec_path) return usage_error("more than one spec given ('%s'); outputs take -o", a);
+      o->spec_path = a;
+      continue;
+    }
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return RNF_EXIT_OK; }
     if (!strcmp(a, "--version")) {
       printf("rnnfsac %s\nLLVM %s\n%s\n", RNF_VERSION, LLVM_VERSION_STRING, openblas_get_config());
@@ -143,8 +145,12 @@ static int parse_args(int argc, char **argv, Options *o)
     else if (!strcmp(a, "--retrain")) o->retrain = 1;
     else if (!strcmp(a, "--no-cache")) o->no_cache = 1;
     else if (!strcmp(a, "--verify")) o->verify = 1;
-    else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) o->opt_level = a[2] - '0';
+    else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
+      o->opt_level = a[2] - '0';
+      o->opt_given = 1;
+    }
     else if (!strncmp(a, "--target=", 9)) o->target = a + 9;
+    else if (!strncmp(a, "--cache-dir=", 12)) o->cache_dir = a + 12;
     else if (!strcmp(a, "--target")) {
       if (i + 1 >= argc) return usage_error("option '%s' needs an argument", a);
       o->target = argv[++i];
@@ -163,6 +169,9 @@ static int parse_args(int argc, char **argv, Options *o)
         if (out_kind(v) < 0)
           return usage_error("cannot tell what to write for '%s': supported extensions are "
                              ".c, .h, .dot, .json, .csv, .html, .ll, .bc and .o", v);
+        const char *slash = strrchr(v, '/'), *b = slash ? slash + 1 : v;
+        if (strrchr(b, '.') == b)   /* "-o .c": a hidden ".c" that includes ".h" */
+          return usage_error("output '%s' has no name before its extension", v);
         o->outputs[o->noutputs++] = v;
       } else if (a[1] == 'j') {
         char *end;
@@ -174,33 +183,16 @@ static int parse_args(int argc, char **argv, Options *o)
       } else {
         o->cache_dir = v;
       }
-    } else if (a[0] == '-' && a[1]) {
-      return usage_error("unknown option '%s'", a);
-    } else if (o->spec_path) {
-      return usage_error("more than one spec given ('%s'); outputs take -o", a);
     } else {
-      o->spec_path = a;
+      return usage_error("unknown option '%s'", a);
     }
   }
   if (!o->spec_path) return usage_error("%s", "no spec file given");
-  /* two outputs on one path would silently clobber each other; a .c
-  ** output also writes the .h beside it */
-  for (int i = 0; i < o->noutputs; i++)
-    for (int j = 0; j < i; j++) {
-      const char *a = o->outputs[i], *b = o->outputs[j];
-      size_t na = strlen(a), nb = strlen(b);
-      int same = strcmp(a, b) == 0;
-      if (!same && na == nb && strncmp(a, b, na - 1) == 0 &&
-          ((a[na - 1] == 'h' && out_kind(b) == OUT_C) || (b[nb - 1] == 'h' && out_kind(a) == OUT_C)))
-        same = 1;
-      if (same) {
-        char *m = xasprintf("-o %s and -o %s write the same file%s", b, a,
-                            strcmp(a, b) ? " (a .c output also writes the .h beside it)" : "");
-        int rc = usage_error("%s", m);
-        free(m);
-        return rc;
-      }
-    }
+  int llvm = 0;
+  for (int i = 0; i < o->noutputs; i++) llvm |= is_llvm((OutKind)out_kind(o->outputs[i]));
+  if (!llvm && (o->target || o->opt_given))
+    diag(DIAG_WARNING, "%s applies only to LLVM outputs (.ll, .bc, .o); none is requested",
+         o->target ? "--target" : "-O");
   return -1;
 }
 
@@ -252,20 +244,22 @@ static int mkdirs(char *path)
 
 /* The training log travels with a cached network as "KEY.log", one line
 ** per epoch, so a report made from the cache still shows the curves. */
-static void log_save(const char *model_path, const TrainLog *log)
+static int log_save(const char *model_path, const TrainLog *log, char *why, size_t whylen)
 {
   char *path = xasprintf("%s.log", model_path);
   OutFile o;
-  if (out_open(&o, path) == 0) {
+  int rc = out_open_why(&o, path, why, whylen);
+  if (rc == 0) {
     fprintf(o.fp, "rnnfsac-trainlog 1 %d %d\n", log->n, log->best_epoch);
     for (int i = 0; i < log->n; i++) {
       const TrainEpoch *e = &log->epochs[i];
       fprintf(o.fp, "%d %.9g %.9g %.9g %.9g %.9g\n", e->epoch, e->loss, e->train_acc,
               e->valid_acc, e->seconds, e->samples_per_sec);
     }
-    out_commit(&o);
+    rc = out_commit_why(&o, why, whylen);
   }
   free(path);
+  return rc;
 }
 
 static void log_load(const char *model_path, TrainLog *log)
@@ -320,10 +314,11 @@ static int get_network(const Options *o, const Spec *s, const Dataset *d, Rnn *n
     if (!bad && stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) { errno = ENOTDIR; bad = 1; }
     if (bad)
       diag(DIAG_WARNING, "cannot create the cache folder '%s': %s", dir, strerror(errno));
-    else if (rnn_save(net, path) != RNF_EXIT_OK)
-      diag(DIAG_WARNING, "the network was not cached");
-    else
-      log_save(path, log);
+    else {
+      char why[512];
+      if (rnn_save(net, path, why, sizeof why) != RNF_EXIT_OK || log_save(path, log, why, sizeof why) != 0)
+        diag(DIAG_WARNING, "the network was not cached: %s", why);
+    }
   }
   free(path); free(dir);
   return rc;
@@ -333,40 +328,124 @@ static int get_network(const Options *o, const Spec *s, const Dataset *d, Rnn *n
 
 typedef struct Output {
   OutKind kind;
+  const char *path;         /* as given to -o */
+  char *hpath;              /* the .h this output writes beside it, or NULL */
+  char *canon, *hcanon;     /* both with the folder resolved: what rename() replaces */
   OutFile main, aux;        /* aux: the .h beside a .c */
   char *aux_name;           /* what the .c includes */
 } Output;
 
-/* Does an earlier output already write the header beside output I? */
-static int header_written_before(const Options *o, int i)
+/* PATH with its folder resolved (symlinks, "..", "./") but not its last
+** component: rename() replaces that name, never what a symlink there
+** points to.  Unresolvable folders are left for out_open to report. */
+static char *canon_out(const char *path)
 {
-  char *h = header_beside(o->outputs[i]);
-  int found = 0;
-  for (int j = 0; j < i; j++) {
-    int k = out_kind(o->outputs[j]);
-    if (k != OUT_C && !is_llvm((OutKind)k)) continue;
-    char *g = header_beside(o->outputs[j]);
-    found |= !strcmp(g, h);
-    free(g);
-  }
-  free(h);
-  return found;
+  const char *slash = strrchr(path, '/');
+  char *dir = slash ? xasprintf("%.*s", (int)(slash - path) + (slash == path), path) : xstrdup(".");
+  char *real = realpath(dir, NULL);
+  char *r = real ? xasprintf("%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : path)
+                 : xstrdup(path);
+  free(real);
+  free(dir);
+  return r;
 }
 
-static int open_outputs(const Options *o, Output *outs)
+/* An input's real path (NULL if it cannot be resolved: then nothing
+** written can be it). */
+static char *canon_in(const char *path)
 {
-  for (int i = 0; i < o->noutputs; i++) {
+  return path ? realpath(path, NULL) : NULL;
+}
+
+static int refuse(const char *fmt, const char *a, const char *b, const char *why)
+{
+  char *m = xasprintf(fmt, a, b, why);
+  int rc = usage_error("%s", m);
+  free(m);
+  return rc;
+}
+
+/* Decide every file the outputs write -- a .c writes the .h beside it; an
+** LLVM output too, unless another output already writes that .h -- and
+** refuse, before anything runs, two outputs on one file and an output
+** that would replace the spec or a data file.  Paths are compared with
+** their folders resolved, so "./a.h" and "a.h" are one file. */
+static int plan_outputs(const Options *o, const Spec *spec, Output *outs)
+{
+  int n = o->noutputs;
+  for (int i = 0; i < n; i++) {
     Output *x = &outs[i];
     x->kind = (OutKind)out_kind(o->outputs[i]);
-    if (out_open(&x->main, o->outputs[i]) != 0) return -1;
-    if (x->kind == OUT_C || (is_llvm(x->kind) && !header_requested(o, o->outputs[i])
-                             && !header_written_before(o, i))) {
-      char *h = header_beside(o->outputs[i]);
-      const char *base = strrchr(h, '/');
-      x->aux_name = xstrdup(base ? base + 1 : h);
-      int r = out_open(&x->aux, h);
-      free(h);
-      if (r != 0) return -1;
+    x->path = o->outputs[i];
+    x->canon = canon_out(x->path);
+    if (x->kind == OUT_C || is_llvm(x->kind)) {
+      x->hpath = header_beside(x->path);
+      x->hcanon = canon_out(x->hpath);
+    }
+  }
+  for (int i = 0; i < n; i++) {       /* an LLVM output's .h yields to any other writer */
+    Output *x = &outs[i];
+    if (!is_llvm(x->kind)) continue;
+    int taken = 0;
+    for (int j = 0; j < n; j++) {
+      const Output *y = &outs[j];
+      if (j == i) continue;
+      taken |= !strcmp(y->canon, x->hcanon);
+      if (y->hcanon && !strcmp(y->hcanon, x->hcanon) && (y->kind == OUT_C || (j < i && y->hpath)))
+        taken = 1;
+    }
+    if (taken) {
+      free(x->hpath); free(x->hcanon);
+      x->hpath = x->hcanon = NULL;
+    }
+  }
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < i; j++) {
+      const Output *a = &outs[i], *b = &outs[j];
+      int same = !strcmp(a->canon, b->canon), viah = 0;
+      if (!same && a->hcanon && (!strcmp(a->hcanon, b->canon) || (b->hcanon && !strcmp(a->hcanon, b->hcanon))))
+        same = viah = 1;
+      if (!same && b->hcanon && !strcmp(b->hcanon, a->canon)) same = viah = 1;
+      if (same)
+        return refuse("-o %s and -o %s write the same file%s", b->path, a->path,
+                      viah ? " (a .c output also writes the .h beside it)" : "");
+    }
+  const char *ins[4] = { spec->file, NULL, NULL, NULL };
+  const char *what[4] = { "the spec", "the training data", "the validation data", "the test data" };
+  if (spec->data.source == SRC_FILES) {
+    ins[1] = spec->data.train;
+    ins[2] = spec->data.valid;
+    ins[3] = spec->data.test;
+  }
+  for (int k = 0; k < 4; k++) {
+    char *in = canon_in(ins[k]);
+    if (!in) continue;
+    for (int i = 0; i < n; i++) {
+      const Output *x = &outs[i];
+      int viah = x->hcanon && !strcmp(x->hcanon, in);
+      if (viah || !strcmp(x->canon, in)) {
+        char *m = xasprintf("-o %s would overwrite %s '%s'%s", x->path, what[k], ins[k],
+                            viah ? " (it writes the .h beside it)" : "");
+        int rc = usage_error("%s", m);
+        free(m);
+        free(in);
+        return rc;
+      }
+    }
+    free(in);
+  }
+  return RNF_EXIT_OK;
+}
+
+static int open_outputs(Output *outs, int n)
+{
+  for (int i = 0; i < n; i++) {
+    Output *x = &outs[i];
+    if (out_open(&x->main, x->path) != 0) return -1;
+    if (x->hpath) {
+      const char *base = strrchr(x->hpath, '/');
+      x->aux_name = xstrdup(base ? base + 1 : x->hpath);
+      if (out_open(&x->aux, x->hpath) != 0) return -1;
     }
   }
   return 0;
@@ -378,6 +457,9 @@ static void abort_outputs(Output *outs, int n)
     out_abort(&outs[i].main);
     out_abort(&outs[i].aux);
     free(outs[i].aux_name);
+    free(outs[i].hpath);
+    free(outs[i].canon);
+    free(outs[i].hcanon);
   }
 }
 
@@ -400,11 +482,16 @@ static int write_outputs(Output *outs, int n, const EmitInput *in, const ReportI
     if (rc == RNF_EXIT_OK && x->kind != OUT_C && x->aux.fp) rc = emit_c_header(in, x->aux.fp);
     if (rc != RNF_EXIT_OK) return rc;
   }
-  /* commit only once everything is written: all or nothing */
+  /* all or nothing: every file is on disk (flushed, synced) before any
+  ** replaces its predecessor; a full disk fails here with nothing renamed */
+  for (int i = 0; i < n; i++) {
+    if (outs[i].aux.fp && out_finish(&outs[i].aux) != 0) return RNF_EXIT_IO;
+    if (outs[i].main.fp && out_finish(&outs[i].main) != 0) return RNF_EXIT_IO;
+  }
   int rc = RNF_EXIT_OK;
   for (int i = 0; i < n; i++) {
-    if (outs[i].aux.fp && out_commit(&outs[i].aux) != 0) rc = RNF_EXIT_IO;
-    if (outs[i].main.fp && out_commit(&outs[i].main) != 0) rc = RNF_EXIT_IO;
+    if (outs[i].aux.tmp && out_commit(&outs[i].aux) != 0) rc = RNF_EXIT_IO;
+    if (outs[i].main.tmp && out_commit(&outs[i].main) != 0) rc = RNF_EXIT_IO;
   }
   return rc;
 }
@@ -413,10 +500,10 @@ static void print_summary(const Spec *s, const Eval *ev)
 {
   if (rnf_verbosity < 0) return;
   fprintf(stderr,
-          "%s: network %.2f%%, automaton %.2f%%, fidelity %.2f%% on %s; "
+          "%s: network %.2f%%, automaton %.2f%%, fidelity %.2f%% on %s data; "
           "%d states (%d before minimization), %d symbol classes, k=%d\n",
           s->name, 100 * ev->net_acc, 100 * ev->fsa_acc, 100 * ev->fidelity,
-          "test data", ev->states_min, ev->states_raw, ev->nsymclass, ev->k);
+          ev->split ? ev->split : "test", ev->states_min, ev->states_raw, ev->nsymclass, ev->k);
   if (ev->equivalent == 1)
     fprintf(stderr, "%s: the automaton is exactly equivalent to the target language\n", s->name);
 }
@@ -482,7 +569,8 @@ int main(int argc, char **argv)
     rc = emit_llvm_check_target(o.target, k == OUT_LL ? LLVM_IR : k == OUT_BC ? LLVM_BC : LLVM_OBJ);
     if (rc != RNF_EXIT_OK) goto done;
   }
-  if (open_outputs(&o, outs) != 0) { rc = RNF_EXIT_IO; goto done; }
+  if ((rc = plan_outputs(&o, &spec, outs)) != RNF_EXIT_OK) goto done;
+  if (open_outputs(outs, o.noutputs) != 0) { rc = RNF_EXIT_IO; goto done; }
   if ((rc = data_load(&spec, &data)) != RNF_EXIT_OK) goto done;
   if ((rc = get_network(&o, &spec, &data, &net, &log)) != RNF_EXIT_OK) goto done;
   if ((rc = lim_check("extraction", lim_extract_bytes(&spec.extract, &spec.rnn, &data),

@@ -22,6 +22,9 @@ double lim_budget(void)
     char *end;
     double mib = strtod(e, &end);
     if (*end == '\0' && mib > 0) return mib * 1048576.0;
+    static int warned;   /* one warning per run, however often the budget is asked */
+    if (!warned++)
+      diag(DIAG_WARNING, "ignoring RNNFSAC_MAX_MEMORY='%s': expected a number of MiB above 0", e);
   }
   double b = 1e300;
   long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);

@@ -12,6 +12,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -42,21 +43,43 @@ static void at_exit(void)
     if (open_tmps[i] && open_pids[i] == getpid()) { unlink(open_tmps[i]); open_tmps[i] = NULL; }
 }
 
-int out_open(OutFile *o, const char *path)
+/* Failures go to WHY when given (the caller decides how bad they are),
+** else they are reported as errors. */
+static void fail(const char *path, int e, char *why, size_t whylen)
+{
+  if (why) snprintf(why, whylen, "cannot write '%s': %s", path, strerror(e));
+  else diag(DIAG_ERROR, "cannot write '%s': %s", path, strerror(e));
+}
+
+int out_open_why(OutFile *o, const char *path, char *why, size_t whylen)
 {
   static unsigned seq;
   static int registered;
   if (!registered) { atexit(at_exit); registered = 1; }
   memset(o, 0, sizeof *o);
+  /* rename() cannot replace a folder: fail now, before anything is
+  ** written or committed, not half-way through committing */
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    fail(path, EISDIR, why, whylen);
+    return -1;
+  }
   o->path = xstrdup(path);
-  o->tmp = xasprintf("%s.tmp.%ld.%u", path, (long)getpid(), seq++);
+  /* "PATH.tmp.PID.N"; a name near NAME_MAX gets a short hidden one beside
+  ** it, so any name that can be written can be written atomically */
+  const char *slash = strrchr(path, '/');
+  if (strlen(slash ? slash + 1 : path) > 200)
+    o->tmp = xasprintf("%.*s.rnnfsac.tmp.%ld.%u", slash ? (int)(slash - path) + 1 : 0, path,
+                       (long)getpid(), seq++);
+  else
+    o->tmp = xasprintf("%s.tmp.%ld.%u", path, (long)getpid(), seq++);
   track(o->tmp, 1);   /* before the file exists: a signal right after open() must find it */
   int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
   if (fd < 0 || !(o->fp = fdopen(fd, "w"))) {
     int e = errno;
     if (fd >= 0) { close(fd); unlink(o->tmp); }
     track(o->tmp, 0);
-    diag(DIAG_ERROR, "cannot write '%s': %s", path, strerror(e));
+    fail(path, e, why, whylen);
     free(o->path); free(o->tmp);
     memset(o, 0, sizeof *o);
     return -1;
@@ -64,22 +87,44 @@ int out_open(OutFile *o, const char *path)
   return 0;
 }
 
-int out_commit(OutFile *o)
+int out_open(OutFile *o, const char *path)
+{
+  return out_open_why(o, path, NULL, 0);
+}
+
+static int finish(OutFile *o, char *why, size_t whylen)
 {
   int err = 0;
+  if (!o->fp) return o->err;
   if (fflush(o->fp) != 0 || ferror(o->fp)) err = errno ? errno : EIO;
   if (!err && fsync(fileno(o->fp)) != 0 && errno != EINVAL) err = errno;
   if (fclose(o->fp) != 0 && !err) err = errno;
   o->fp = NULL;
-  if (!err && rename(o->tmp, o->path) != 0) err = errno;
-  if (err) {
-    diag(DIAG_ERROR, "cannot write '%s': %s", o->path, strerror(err));
-    unlink(o->tmp);
-  }
+  o->err = err;
+  if (err) fail(o->path, err, why, whylen);
+  return err;
+}
+
+int out_finish(OutFile *o)
+{
+  return finish(o, NULL, 0) ? -1 : 0;
+}
+
+int out_commit_why(OutFile *o, char *why, size_t whylen)
+{
+  int err = o->fp ? finish(o, why, whylen) : 0;
+  if (!err && o->err) err = -1;             /* out_finish failed and said so */
+  if (!err && rename(o->tmp, o->path) != 0) fail(o->path, err = errno, why, whylen);
+  if (err) unlink(o->tmp);
   track(o->tmp, 0);
   free(o->tmp); free(o->path);
   memset(o, 0, sizeof *o);
   return err ? -1 : 0;
+}
+
+int out_commit(OutFile *o)
+{
+  return out_commit_why(o, NULL, 0);
 }
 
 void out_abort(OutFile *o)

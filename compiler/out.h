@@ -16,13 +16,25 @@ typedef struct OutFile {
   FILE *fp;           /* write here */
   char *path;         /* final name */
   char *tmp;          /* temporary name */
+  int err;            /* errno of a failed out_finish */
 } OutFile;
 
-/* 0 on success; on failure reports "cannot write PATH: reason" and returns -1. */
+/* 0 on success; on failure reports "cannot write PATH: reason" and returns
+** -1.  PATH being a folder fails here, not at commit. */
 int out_open(OutFile *o, const char *path);
-/* 0 on success (the file now exists under its final name), -1 with a message. */
+/* Flush, sync and close the temporary without renaming it: 0, or -1 with
+** a message.  Finishing every file before committing any keeps a set of
+** outputs all or nothing when a disk fills up half-way. */
+int out_finish(OutFile *o);
+/* 0 on success (the file now exists under its final name), -1 with a
+** message (none again if out_finish already failed). */
 int out_commit(OutFile *o);
 void out_abort(OutFile *o);
+/* As out_open / out_commit, but a failure is put in WHY ("cannot write
+** 'PATH': reason", at most WHYLEN bytes) instead of being reported: for
+** files whose loss is only a warning, such as the network cache. */
+int out_open_why(OutFile *o, const char *path, char *why, size_t whylen);
+int out_commit_why(OutFile *o, char *why, size_t whylen);
 /* Remove every still-open temporary on SIGINT/SIGTERM, then die by the signal. */
 void out_install_signal_cleanup(void);
 

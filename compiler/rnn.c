@@ -528,10 +528,10 @@ static void put_header(const Rnn *r, unsigned char *h)
   put64(h + 40, (uint64_t)r->nparams);
 }
 
-int rnn_save(const Rnn *r, const char *path)
+int rnn_save(const Rnn *r, const char *path, char *why, size_t whylen)
 {
   OutFile o;
-  if (out_open(&o, path) != 0) return RNF_EXIT_IO;
+  if (out_open_why(&o, path, why, whylen) != 0) return RNF_EXIT_IO;
   unsigned char hdr[HEADER_BYTES], buf[4096];
   put_header(r, hdr);
   uint64_t h = hash_bytes(HASH_INIT, hdr, sizeof hdr);
@@ -548,7 +548,7 @@ int rnn_save(const Rnn *r, const char *path)
   }
   put64(buf, h);
   fwrite(buf, 1, 8, o.fp);
-  return out_commit(&o) == 0 ? RNF_EXIT_OK : RNF_EXIT_IO;
+  return out_commit_why(&o, why, whylen) == 0 ? RNF_EXIT_OK : RNF_EXIT_IO;
 }
 
 /* One loader for both entry points: it never prints, it says why in WHY

@@ -63,10 +63,11 @@ void rnn_states(const Rnn *r, const int32_t *seq, int len, float *out);
 double rnn_accuracy(const Rnn *r, const Split *s);   /* 0 for an empty split */
 
 /* Model files: 0 on success, else RNF_EXIT_IO.  rnn_save reports its own
-** failures.  rnn_load is for a file the user named: on failure it reports
+** failures, or with WHY puts the reason there (WHYLEN bytes) and prints
+** nothing, for the cache, whose failures are warnings.  rnn_load is for a file the user named: on failure it reports
 ** "PATH: error: WHAT" (bad magic, version, byte-order mark, sizes, truncated,
 ** trailing bytes, checksum, unreadable) and leaves R empty. */
-int rnn_save(const Rnn *r, const char *path);
+int rnn_save(const Rnn *r, const char *path, char *why, size_t whylen);
 int rnn_load(Rnn *r, const char *path);
 /* The same checks without printing anything, for a cache that may hold
 ** damaged or stale entries (the caller decides how loud to be): on failure

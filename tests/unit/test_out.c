@@ -186,7 +186,7 @@ static void test_interrupted_cache_write(void **st)
     if (pid == 0) {
       out_install_signal_cleanup();
       fclose(stderr);
-      for (;;) rnn_save(&r, path);
+      for (;;) rnn_save(&r, path, NULL, 0);
     }
     struct timespec ts = { 0, delays_us[i] * 1000L };
     nanosleep(&ts, NULL);

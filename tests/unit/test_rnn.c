@@ -153,7 +153,7 @@ static void test_save_load(void **st)
     Rnn r, q;
     random_model(&r, (CellKind)cell, 5, cell == CELL_GRU ? 4 : 0, 6, 3, 3);
     char *path = tmp_path("rt");
-    assert_int_equal(rnn_save(&r, path), RNF_EXIT_OK);
+    assert_int_equal(rnn_save(&r, path, NULL, 0), RNF_EXIT_OK);
     assert_int_equal(rnn_load(&q, path), RNF_EXIT_OK);
     assert_int_equal(q.cell, r.cell);
     assert_int_equal(q.nsym, 5);
@@ -221,7 +221,7 @@ static void test_load_rejects_damage(void **st)
   Rnn r, q;
   random_model(&r, CELL_GRU, 2, 0, 4, 2, 5);
   char *path = tmp_path("good"), *bad = tmp_path("bad");
-  assert_int_equal(rnn_save(&r, path), RNF_EXIT_OK);
+  assert_int_equal(rnn_save(&r, path, NULL, 0), RNF_EXIT_OK);
   size_t n;
   unsigned char *b = slurp(path, &n);
   assert_int_equal(n, 48 + 4 * r.nparams + 8);
@@ -321,7 +321,7 @@ static void test_probe_other_network(void **st)
   Rnn r, q;
   random_model(&r, CELL_GRU, 3, 0, 4, 2, 9);
   char *path = tmp_path("shape");
-  assert_int_equal(rnn_save(&r, path), RNF_EXIT_OK);
+  assert_int_equal(rnn_save(&r, path, NULL, 0), RNF_EXIT_OK);
   char why[256];
   for (int field = 0; field < 5; field++) {
     Rnn want = { .cell = r.cell, .nsym = r.nsym, .embed = r.embed, .hidden = r.hidden, .nclass = r.nclass };
