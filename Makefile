@@ -46,7 +46,7 @@ BIN           := $(BUILD)/rnnfsac
 UNIT_SRCS     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS     := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps example check unit lit install clean help bench fuzz fuzz-build experiments
+.PHONY: all deps example check unit install clean help bench fuzz fuzz-build experiments
 all: $(BIN)
 
 help:
@@ -57,6 +57,10 @@ help:
 	@echo "make install      install rnnfsac and its man page under PREFIX=$(PREFIX)"
 	@echo "make experiments  the gates experiment (docs/results.md) into $(BUILD)/experiments"
 	@echo "make fuzz         libFuzzer targets in build/fuzz, each run FUZZ_SECONDS=$(FUZZ_SECONDS)"
+	@echo "make fuzz-build   build the libFuzzer targets only"
+	@echo "make unit         build the cmocka unit tests in $(BUILD)/tests"
+	@echo "make bench        every benchmark against its peer (bench/*/run.sh)"
+	@echo "make clean        remove build/"
 
 deps:
 	@sh tools/deps.sh
