@@ -3,7 +3,8 @@
 # styles against Ragel (-G2 goto code, -T0 tables) compiled from the same
 # automaton, and against the trained network itself (the compiler's
 # tok_encode + rnn_classify, bench/cgen/net_bench.c), on byte-level
-# (Tomita 4) and word-level (yelp reviews) input.
+# (Tomita 4) and word-level (yelp reviews) input, and a word-level floor
+# (bench/cgen/floor.c: one byte-class lookup per byte and nothing else).
 #
 # usage: sh bench/cgen/run.sh [BUILD]      (needs BUILD/rnnfsac; ragel optional)
 # Prints per variant the median GB/s and TSC cycles/byte over 9 runs on a
@@ -40,6 +41,7 @@ gen "$ROOT/examples/sentiment/yelp.spec" yt table
 gen "$ROOT/examples/sentiment/yelp.spec" ys switch
 rm -f ./*.o
 for p in t4t t4s yt ys; do $CC -std=c99 $COPT -c $p.c -o $p.o; done
+$CC -std=c99 $COPT -I. -DSRC='"yt.c"' -DTAB=yt_tab_byte -c "$ROOT/bench/cgen/floor.c" -o floor.o
 make -C "$ROOT" --no-print-directory BUILD="$BUILD" "$BUILD/librnnfsac.a" >/dev/null
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -I"$ROOT/compiler" -I"$ROOT/runtime" -I/usr/include/x86_64-linux-gnu \
   -o net_bench "$ROOT/bench/cgen/net_bench.c" "$ROOT/$BUILD/librnnfsac.a" -lopenblas -ljansson -lm
@@ -70,6 +72,7 @@ if [ $have_ragel = 1 ]; then
 fi
 prog yelp-table yt_classify yt.o
 prog yelp-switch ys_classify ys.o
+prog yelp-floor floor_classify floor.o
 
 round() {
   for mode in t4 bits; do
@@ -81,6 +84,8 @@ round() {
   echo "## word-level: yelp reviews (text repeated)"
   ./bench-yelp-table yelp-table file "$ROOT/examples/sentiment/yelp.tsv"
   ./bench-yelp-switch yelp-switch file "$ROOT/examples/sentiment/yelp.tsv"
+  echo "## word-level floor: one byte-class lookup per byte, nothing else (bench/cgen/floor.c)"
+  ./bench-yelp-floor yelp-floor file "$ROOT/examples/sentiment/yelp.tsv"
   # the network reads only a prefix of the input: its own group (own label)
   for mode in t4 bits; do
     echo "## network: tomita4, input $mode (first 1 MiB)"
@@ -102,8 +107,10 @@ awk '/^##/ { next }
      { key = ($1 ~ /^yelp/) ? "yelp" : substr($1, 1, index(substr($1, 4), "-") + 2);
        if ($1 ~ /-table$/) tab[key] = $4; if ($1 ~ /-switch$/) sw[key] = $4;
        if ($1 ~ /-ragel-G2$/) rg[key] = $4; if ($1 ~ /-net$/) nt[key] = $4;
+       if ($1 ~ /-floor$/) fl[key] = $4;
        if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
      END { for (i = 1; i <= n; i++) { k = order[i];
              if (k in rg) printf "%-10s table / ragel-G2  %8.2fx\n", k, tab[k] / rg[k];
              if (k in rg) printf "%-10s switch / ragel-G2 %8.2fx\n", k, sw[k] / rg[k];
-             if (k in nt) printf "%-10s table / network   %8.0fx\n", k, tab[k] / nt[k] } }' results.txt
+             if (k in nt) printf "%-10s table / network   %8.0fx\n", k, tab[k] / nt[k];
+             if ((k in nt) && (k in fl)) printf "%-10s floor / network   %8.0fx  (a table lookup per byte and nothing else)\n", k, fl[k] / nt[k] } }' results.txt
