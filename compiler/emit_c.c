@@ -163,18 +163,39 @@ static int ident_tail(const char *s)
   return 1;
 }
 
+/* The runtime's text with its names namespaced: an identifier starting
+** rnf_ or RNF_ (outside comments) gets the classifier's prefix, p_ or P_,
+** so two classifiers, or a classifier whose own names start rnf_, never
+** share or clash on a name; the code is otherwise the runtime's, byte for
+** byte. */
+static void put_runtime(FILE *o, const char *rt, const char *p, const char *P)
+{
+  int comment = 0;
+  for (const char *s = rt; *s; s++) {
+    if (!comment && s[0] == '/' && s[1] == '*') comment = 1;
+    else if (comment && s[0] == '*' && s[1] == '/') { fputs("*/", o); s++; comment = 0; continue; }
+    int ident = s > rt && ((s[-1] >= 'a' && s[-1] <= 'z') || (s[-1] >= 'A' && s[-1] <= 'Z') ||
+                           (s[-1] >= '0' && s[-1] <= '9') || s[-1] == '_');
+    if (!comment && !ident && !strncmp(s, "rnf_", 4)) fprintf(o, "%s_", p);
+    if (!comment && !ident && !strncmp(s, "RNF_", 4)) fprintf(o, "%s_", P);
+    fputc(*s, o);
+  }
+}
+
 static void put_declarations(FILE *o, const Plan *pl)
 {
   const char *p = pl->p, *P = pl->up;
   const Fsa *f = pl->f;
-  fprintf(o, "#ifndef %s_H_INCLUDED\n#define %s_H_INCLUDED\n\n", P, P);
+  /* the guard keeps the prefix's case: t4 and T4 are two classifiers */
+  fprintf(o, "#ifndef %s_H_INCLUDED\n#define %s_H_INCLUDED\n\n", p, p);
   fputs("#include <stddef.h>\n#include <stdint.h>\n\n", o);
   if (pl->t->kind == TOKS_CHARS) {
     /* the state holds the runtime's decoder, so its text goes here */
     const char *rt = rt_source("rnf_tok.h");
     if (!rt) rnf_internal(__FILE__, __LINE__, "runtime/rnf_tok.h is not built in");
-    fputs("/* ---- runtime/rnf_tok.h (the tokenizer the compiler trained with), verbatim ---- */\n", o);
-    fputs(rt, o);
+    fprintf(o, "/* ---- runtime/rnf_tok.h (the tokenizer the compiler trained with), verbatim"
+               " but for\n** its names: rnf_ and RNF_ are %s_rnf_ and %s_RNF_ here ---- */\n", p, P);
+    put_runtime(o, rt, p, P);
     fputs("/* ---- end of runtime/rnf_tok.h ---- */\n\n", o);
   }
   fputs("#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n", o);
@@ -197,7 +218,7 @@ static void put_declarations(FILE *o, const Plan *pl)
   fputs("\n", o);
   fprintf(o, "/* Classifier state: plain data, copy freely; fields are private. */\n");
   fputs("typedef struct {\n", o);
-  if (pl->t->kind == TOKS_CHARS) fputs("  rnf_utf8 dec;         /* UTF-8 decoder (runtime/rnf_tok.h) */\n", o);
+  if (pl->t->kind == TOKS_CHARS) fprintf(o, "  %s_rnf_utf8 dec;         /* UTF-8 decoder (runtime/rnf_tok.h) */\n", p);
   if (pl->t->kind == TOKS_WORDS) fprintf(o, "  %s lex;   /* lexer state: the word so far */\n", LX_T(pl));
   fprintf(o, "  %s state;\n} %s_state;\n\n", ST_T(pl), p);
   fprintf(o, "/* Start a new input. */\n");
@@ -212,7 +233,7 @@ static void put_declarations(FILE *o, const Plan *pl)
   fprintf(o, "/* Name of class C, or a null pointer when C is out of range. */\n");
   fprintf(o, "const char *%s_class_name(int c);\n\n", p);
   fputs("#ifdef __cplusplus\n}\n#endif\n\n", o);
-  fprintf(o, "#endif /* %s_H_INCLUDED */\n", P);
+  fprintf(o, "#endif /* %s_H_INCLUDED */\n", p);
 }
 
 /* Symbol names of input class C (at most MAXN, then "... (N more)"). */
@@ -314,7 +335,7 @@ static void put_tables(FILE *o, const Plan *pl)
   }
   if (t->kind == TOKS_CHARS) {
     fputs("/* Code points of the vocabulary (ascending) and their input classes,\n"
-          "** searched by rnf_cp_sym; any other code point is <unk>. */\n", o);
+          "** searched by the runtime's rnf_cp_sym; any other code point is <unk>. */\n", o);
     put_array(o, "uint32_t", p, "tab_cp", pl->cp, (size_t)pl->ncp, 8);
     put_array(o, "int32_t", p, "tab_cpclass", pl->cpcls, (size_t)pl->ncp, 16);
   }
@@ -537,10 +558,10 @@ static void put_feed(FILE *o, const Plan *pl)
   fprintf(o, "  %s st = s->state;\n  size_t i;\n", bytelevel ? WORD_T(pl->maxst) : STEP_T(pl));
   if (pl->premul && pl->step > 1) fputs("  unsigned int x0, x1;\n", o);
   if (kind == TOKS_CHARS) {
-    fprintf(o, "  const rnf_cpmap m = { %s_tab_cp, %s_tab_cpclass, %ld, %lu };\n",
+    fprintf(o, "  const %s_rnf_cpmap m = { %s_tab_cp, %s_tab_cpclass, %ld, %lu };\n", p,
             p, p, (long)pl->ncp, (unsigned long)pl->unkcls);
-    fputs("  rnf_utf8 d = s->dec;\n  int32_t out[2];\n  int k, j;\n", o);
-    fputs("  for (i = 0; i < n; i++) {\n    k = rnf_chars_push(&d, &m, p[i], out);\n", o);
+    fprintf(o, "  %s_rnf_utf8 d = s->dec;\n  int32_t out[2];\n  int k, j;\n", p);
+    fprintf(o, "  for (i = 0; i < n; i++) {\n    k = %s_rnf_chars_push(&d, &m, p[i], out);\n", p);
     fprintf(o, "    for (j = 0; j < k; j++) st = %s_step(st, (%s)out[j]);\n  }\n", p, STEP_T(pl));
     fputs("  s->dec = d;\n", o);
   } else if (kind == TOKS_WORDS) {
@@ -599,7 +620,7 @@ static void put_functions(FILE *o, const Plan *pl)
   if (kind != TOKS_ALPHABET && kind != TOKS_BYTES) put_step(o, pl);
 
   fprintf(o, "void %s_init(%s_state *s)\n{\n", p, p);
-  if (kind == TOKS_CHARS) fputs("  rnf_utf8_init(&s->dec);\n", o);
+  if (kind == TOKS_CHARS) fprintf(o, "  %s_rnf_utf8_init(&s->dec);\n", p);
   if (kind == TOKS_WORDS) fputs("  s->lex = 0;\n", o);
   fprintf(o, "  s->state = %lu;\n}\n\n", (unsigned long)pl->f->start * (unsigned long)pl->stride);
 
@@ -608,10 +629,10 @@ static void put_functions(FILE *o, const Plan *pl)
   fprintf(o, "int %s_label(const %s_state *s)\n{\n", p, p);
   if (kind == TOKS_CHARS) {
     /* the end of input completes a truncated UTF-8 sequence: on a copy */
-    fprintf(o, "  const rnf_cpmap m = { %s_tab_cp, %s_tab_cpclass, %ld, %lu };\n",
+    fprintf(o, "  const %s_rnf_cpmap m = { %s_tab_cp, %s_tab_cpclass, %ld, %lu };\n", p,
             p, p, (long)pl->ncp, (unsigned long)pl->unkcls);
-    fprintf(o, "  rnf_utf8 d = s->dec;\n  int32_t out[1];\n  %s st = s->state;\n", STEP_T(pl));
-    fprintf(o, "  if (rnf_chars_finish(&d, &m, out)) st = %s_step(st, (%s)out[0]);\n", p, STEP_T(pl));
+    fprintf(o, "  %s_rnf_utf8 d = s->dec;\n  int32_t out[1];\n  %s st = s->state;\n", p, STEP_T(pl));
+    fprintf(o, "  if (%s_rnf_chars_finish(&d, &m, out)) st = %s_step(st, (%s)out[0]);\n", p, p, STEP_T(pl));
     fprintf(o, "  return (int)%s_tab_label[st];\n}\n\n", p);
   } else if (kind == TOKS_WORDS) {
     /* the end of input ends the word in progress */

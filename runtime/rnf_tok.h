@@ -3,10 +3,12 @@
 **
 ** Contract: freestanding C99 (only <stdint.h>; declarations before
 ** statements, so -Wdeclaration-after-statement builds pass), no allocation,
-** no globals, no libc; every function is static inline with an rnf_ prefix,
-** so a back end may paste this header verbatim into generated code and the
-** compiler (compiler/tok.c) tokenizes training data through the very same
-** functions.
+** no globals, no libc; every function is static inline (RNF_FN) and every
+** name starts with rnf_ or RNF_, so a back end may paste this header into
+** generated code with only those prefixes namespaced (emit_c puts the
+** classifier's prefix before them: two classifiers in one program, or a
+** classifier named rnf_utf8, cannot clash) and the compiler
+** (compiler/tok.c) tokenizes training data through the very same functions.
 ** Everything is streaming, one input byte at a time, with caller-owned
 ** state: a classifier can be fed its input in chunks split anywhere, even in
 ** the middle of a UTF-8 sequence or a word.
@@ -23,10 +25,18 @@
 
 #include <stdint.h>
 
+/* Unused helpers must not warn where a header is compiled on its own
+** (clang -Wunused-function on a .h checked for self-containment). */
+#if defined(__GNUC__) || defined(__clang__)
+#define RNF_FN static inline __attribute__((unused))
+#else
+#define RNF_FN static inline
+#endif
+
 /* ---- alphabet and bytes: a 256-entry map ---------------------------- */
 
 /* MAP[256]: byte -> symbol, -1 = not in the alphabet (input rejected). */
-static inline int32_t rnf_byte_sym(const int16_t *map, unsigned char b)
+RNF_FN int32_t rnf_byte_sym(const int16_t *map, unsigned char b)
 {
   return (int32_t)map[b];
 }
@@ -42,7 +52,7 @@ typedef struct rnf_utf8 {
   uint32_t nbad;    /* ill-formed subsequences seen (each gave one U+FFFD) */
 } rnf_utf8;
 
-static inline void rnf_utf8_init(rnf_utf8 *d)
+RNF_FN void rnf_utf8_init(rnf_utf8 *d)
 {
   d->cp = 0u; d->need = 0u; d->lo = 0x80u; d->hi = 0xBFu; d->nbad = 0u;
 }
@@ -52,7 +62,7 @@ static inline void rnf_utf8_init(rnf_utf8 *d)
 ** sequence (or each stray byte) becomes one U+FFFD, and the byte that broke
 ** a sequence is decoded afresh.  Overlongs, surrogates and code points
 ** above U+10FFFF are ill-formed (the lo/hi second-byte ranges below). */
-static inline int rnf_utf8_push(rnf_utf8 *d, unsigned char b, uint32_t out[2])
+RNF_FN int rnf_utf8_push(rnf_utf8 *d, unsigned char b, uint32_t out[2])
 {
   int n = 0;
   uint32_t u = (uint32_t)b;
@@ -86,7 +96,7 @@ static inline int rnf_utf8_push(rnf_utf8 *d, unsigned char b, uint32_t out[2])
 }
 
 /* End of input: a truncated sequence becomes one U+FFFD. */
-static inline int rnf_utf8_finish(rnf_utf8 *d, uint32_t out[1])
+RNF_FN int rnf_utf8_finish(rnf_utf8 *d, uint32_t out[1])
 {
   if (!d->need) return 0;
   d->need = 0u; d->lo = 0x80u; d->hi = 0xBFu; d->nbad++;
@@ -103,7 +113,7 @@ typedef struct rnf_cpmap {
   int32_t unk;          /* symbol for any other code point */
 } rnf_cpmap;
 
-static inline int32_t rnf_cp_sym(const rnf_cpmap *m, uint32_t c)
+RNF_FN int32_t rnf_cp_sym(const rnf_cpmap *m, uint32_t c)
 {
   int32_t lo = 0, hi = m->n, mid;           /* binary search in [lo, hi) */
   while (lo < hi) {
@@ -115,7 +125,7 @@ static inline int32_t rnf_cp_sym(const rnf_cpmap *m, uint32_t c)
   return m->unk;
 }
 
-static inline int rnf_chars_push(rnf_utf8 *d, const rnf_cpmap *m, unsigned char b, int32_t out[2])
+RNF_FN int rnf_chars_push(rnf_utf8 *d, const rnf_cpmap *m, unsigned char b, int32_t out[2])
 {
   uint32_t cps[2];
   int i, n = rnf_utf8_push(d, b, cps);
@@ -123,7 +133,7 @@ static inline int rnf_chars_push(rnf_utf8 *d, const rnf_cpmap *m, unsigned char 
   return n;
 }
 
-static inline int rnf_chars_finish(rnf_utf8 *d, const rnf_cpmap *m, int32_t out[1])
+RNF_FN int rnf_chars_finish(rnf_utf8 *d, const rnf_cpmap *m, int32_t out[1])
 {
   uint32_t c;
   if (!rnf_utf8_finish(d, &c)) return 0;
@@ -139,7 +149,7 @@ static inline int rnf_chars_finish(rnf_utf8 *d, const rnf_cpmap *m, int32_t out[
 ** ASCII byte (0x21-0x7E that is not alphanumeric). */
 enum { RNF_SPACE = 0, RNF_WORDCH = 1, RNF_PUNCT = 2 };
 
-static inline int rnf_byte_class(unsigned char b)
+RNF_FN int rnf_byte_class(unsigned char b)
 {
   if (b >= 0x80u) return RNF_WORDCH;
   if ((b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')) return RNF_WORDCH;
@@ -148,7 +158,7 @@ static inline int rnf_byte_class(unsigned char b)
 }
 
 /* ASCII case folding only; bytes >= 0x80 pass through. */
-static inline unsigned char rnf_fold(unsigned char b)
+RNF_FN unsigned char rnf_fold(unsigned char b)
 {
   return (b >= 'A' && b <= 'Z') ? (unsigned char)(b + 32u) : b;
 }
@@ -159,7 +169,7 @@ static inline unsigned char rnf_fold(unsigned char b)
 #define RNF_EV_PUNCT     4  /* *OUT is a punctuation token (only if PUNCT) */
 
 /* *IN_WORD is the scanner's whole state (0 at the start of input). */
-static inline int rnf_words_scan(int *in_word, unsigned char b, int punct, unsigned char *out)
+RNF_FN int rnf_words_scan(int *in_word, unsigned char b, int punct, unsigned char *out)
 {
   int ev = 0, c = rnf_byte_class(b);
   if (c == RNF_WORDCH) {
@@ -174,7 +184,7 @@ static inline int rnf_words_scan(int *in_word, unsigned char b, int punct, unsig
 }
 
 /* End of input: the word in progress (if any) ends. */
-static inline int rnf_words_scan_finish(int *in_word)
+RNF_FN int rnf_words_scan_finish(int *in_word)
 {
   int ev = *in_word ? RNF_EV_WORD_END : 0;
   *in_word = 0;
@@ -194,7 +204,7 @@ typedef struct rnf_trie {
 } rnf_trie;
 
 /* Child of NODE on byte B, or -1 (also when NODE is -1: a dead walk stays dead). */
-static inline int32_t rnf_trie_step(const rnf_trie *t, int32_t node, unsigned char b)
+RNF_FN int32_t rnf_trie_step(const rnf_trie *t, int32_t node, unsigned char b)
 {
   int32_t lo, hi, mid;
   if (node < 0) return -1;
@@ -209,7 +219,7 @@ static inline int32_t rnf_trie_step(const rnf_trie *t, int32_t node, unsigned ch
   return -1;
 }
 
-static inline int32_t rnf_trie_sym(const rnf_trie *t, int32_t node)
+RNF_FN int32_t rnf_trie_sym(const rnf_trie *t, int32_t node)
 {
   return node < 0 ? t->unk : t->sym[node];
 }
@@ -219,9 +229,9 @@ typedef struct rnf_words {
   int32_t node;             /* trie node of the word so far, -1 = not in the vocabulary */
 } rnf_words;
 
-static inline void rnf_words_init(rnf_words *w) { w->in_word = 0; w->node = 0; }
+RNF_FN void rnf_words_init(rnf_words *w) { w->in_word = 0; w->node = 0; }
 
-static inline int rnf_words_push(rnf_words *w, const rnf_trie *t, int punct, unsigned char b, int32_t out[2])
+RNF_FN int rnf_words_push(rnf_words *w, const rnf_trie *t, int punct, unsigned char b, int32_t out[2])
 {
   unsigned char c = 0;
   int n = 0, was = w->in_word;
@@ -232,7 +242,7 @@ static inline int rnf_words_push(rnf_words *w, const rnf_trie *t, int punct, uns
   return n;
 }
 
-static inline int rnf_words_finish(rnf_words *w, const rnf_trie *t, int32_t out[1])
+RNF_FN int rnf_words_finish(rnf_words *w, const rnf_trie *t, int32_t out[1])
 {
   if (!(rnf_words_scan_finish(&w->in_word) & RNF_EV_WORD_END)) return 0;
   out[0] = rnf_trie_sym(t, w->node);
