@@ -416,6 +416,9 @@ int plan_build(const EmitInput *in, Plan *pl, const char *who)
                + ((size_t)pl->nlx + (size_t)pl->nnw) * cgen_uint_size((uint32_t)pl->ncls);
     break;
   }
+  /* the class names are constant data in flash too (the pointer array,
+  ** one pointer per class, depends on the target and is not counted) */
+  for (int c = 0; c < f->nclass; c++) pl->bytes += strlen(in->class_names[c]) + 1;
   return 0;
 }
 

@@ -78,7 +78,7 @@ typedef struct Plan {
   uint32_t single;          /* premul: offset of the one-byte entries in a row (2^(kbits*K), or 0) */
   uint32_t *flat;           /* premul: [nrows * stride] stored next states */
   uint32_t maxst;           /* largest stored state value: (nrows - 1) * stride */
-  size_t bytes;             /* static const table bytes as emit_c prints them */
+  size_t bytes;             /* static const bytes as emit_c prints them: tables and class-name strings */
   /* chars: the runtime's code point map, symbols replaced by input classes */
   int32_t ncp;
   const uint32_t *cp;       /* [ncp] ascending */
