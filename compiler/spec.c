@@ -147,7 +147,7 @@ static const Key keys[] = {
   { "emit", "max_step", KT_INT, OFF(emit.max_step), 1, 8, 0, 8, NULL, NULL, "8",
     "table style, byte-level tokens: at most this many bytes per table lookup (1, 2, 4 or 8); smaller gives smaller tables" },
   { "emit", "prefix", KT_PREFIX, OFF(emit.prefix), 0, 0, 0, 0, NULL, NULL, "the model name, made a C identifier",
-    "prefix of every generated C name (a C identifier)" },
+    "prefix of every generated C name: a C identifier with no leading or trailing `_` and no `__`" },
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
@@ -314,28 +314,39 @@ static bool count_ok(Ck *c, const Key *k, const Setting *st, int n, const char *
   return false;
 }
 
+/* A prefix: a C identifier that makes no reserved name -- no leading '_'
+** (reserved at file scope in C), no "__" and no trailing '_' (the '_' the
+** back ends add would make one; reserved in C++, which includes headers). */
 static bool is_c_ident(const char *s)
 {
-  if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_')) return false;
-  for (s++; *s; s++)
+  if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))) return false;
+  for (s++; *s; s++) {
     if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
       return false;
+    if (*s == '_' && (s[1] == '_' || s[1] == '\0')) return false;
+  }
   return true;
 }
 
-/* NAME made a C identifier: other bytes become '_', a leading digit gets '_'. */
+/* NAME made such an identifier: runs of other bytes become one '_', none
+** at either end; a leading digit gets an 'm' ("3-state" -> "m3_state"). */
 static char *c_ident(const char *name)
 {
   size_t n = strlen(name);
   char *o = xmalloc(n + 2), *p = o;
-  if (n == 0) { free(o); return xstrdup("model"); }
-  if (name[0] >= '0' && name[0] <= '9') *p++ = '_';
   for (size_t i = 0; i < n; i++) {
     char ch = name[i];
-    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
-    *p++ = ok ? ch : '_';
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+    if (ok) {
+      if (p == o && ch >= '0' && ch <= '9') *p++ = 'm';
+      *p++ = ch;
+    } else if (p > o && p[-1] != '_') {
+      *p++ = '_';
+    }
   }
+  if (p > o && p[-1] == '_') p--;
   *p = '\0';
+  if (p == o) { free(o); return xstrdup("model"); }
   return o;
 }
 
@@ -644,9 +655,11 @@ static void check_value(Ck *c, const Key *k, const Setting *st)
     if (strlen(v->s) != v->len || !is_c_ident(v->s)) {
       char *fix = c_ident(v->s);
       if (strlen(v->s) == v->len && strcmp(fix, v->s) != 0)
-        err(c, v->loc, "'prefix' must be a valid C identifier, got '%s'; did you mean '%s'?", v->s, fix);
+        err(c, v->loc, "'prefix' must be a C identifier without a leading or trailing '_' or a '__' "
+            "(names C or C++ reserve), got '%s'; did you mean '%s'?", v->s, fix);
       else
-        err(c, v->loc, "'prefix' must be a valid C identifier");
+        err(c, v->loc, "'prefix' must be a C identifier without a leading or trailing '_' or a '__' "
+            "(names C or C++ reserve)");
       free(fix);
       return;
     }

@@ -393,7 +393,7 @@ static void test_settings_stored(void **state)
   assert_false(s.extract.minimize);
   assert_true(s.extract.use_valid);
   assert_int_equal(s.emit.style, STYLE_SWITCH);
-  assert_string_equal(s.emit.prefix, "_9_lives");    /* from the model name */
+  assert_string_equal(s.emit.prefix, "m9_lives");    /* from the model name */
   spec_free(&s);
 }
 
@@ -440,8 +440,11 @@ static void test_errors(void **state)
   expect_error(WITH("extract { minimize yes; }"), 1, "expected true or false for 'minimize', got name 'yes'");
   expect_error(WITH("rnn { hidden 8; hidden 9; }"), 1, "duplicate key 'hidden' in section 'rnn'");
   expect_error(WITH("rnn { } rnn { }"), 1, "duplicate section 'rnn'");
-  expect_error(WITH("emit { prefix \"my-model\"; }"), 1, "'prefix' must be a valid C identifier, got 'my-model'; did you mean 'my_model'?");
-  expect_error(WITH("emit { prefix \"\"; }"), 1, "'prefix' must be a valid C identifier");
+  expect_error(WITH("emit { prefix \"my-model\"; }"), 1, "'prefix' must be a C identifier without a leading or trailing '_' or a '__' (names C or C++ reserve), got 'my-model'; did you mean 'my_model'?");
+  expect_error(WITH("emit { prefix \"\"; }"), 1, "'prefix' must be a C identifier without a leading or trailing '_' or a '__' (names C or C++ reserve)");
+  expect_error(WITH("emit { prefix _Foo; }"), 1, "got '_Foo'; did you mean 'Foo'?");
+  expect_error(WITH("emit { prefix a__b; }"), 1, "got 'a__b'; did you mean 'a_b'?");
+  expect_error(WITH("emit { prefix t4_; }"), 1, "got 't4_'; did you mean 't4'?");
   expect_error("rnn { }", 1, "has no 'data' section");
   expect_error("data { samples 100; }", 1, "section 'data' needs either 'generate ...' or 'train \"FILE\"'");
   expect_error("data { generate tomita 8; }", 1, "Tomita grammars are numbered 1 to 7, got 8");
