@@ -594,10 +594,12 @@ int main(int argc, char **argv)
   };
   ReportInput rep = { .emit = &in, .data = &data, .net = &net, .log = &log };
   if (o.verify) {
-    int llvm = -1;   /* an LLVM output is verified too, as a host object */
-    for (int i = 0; i < o.noutputs; i++)
+    int llvm = -1, single = 0;   /* an LLVM output or a single header is verified too */
+    for (int i = 0; i < o.noutputs; i++) {
       if (is_llvm(outs[i].kind)) llvm = o.opt_level;
-    if ((rc = verify_c(&in, &data, spec.extract.seed, llvm)) != RNF_EXIT_OK) goto done;
+      if (outs[i].kind == OUT_H) single = 1;
+    }
+    if ((rc = verify_c(&in, &data, spec.extract.seed, llvm, single)) != RNF_EXIT_OK) goto done;
   }
   rc = write_outputs(outs, o.noutputs, &in, &rep, &o);
 

@@ -52,7 +52,7 @@ typedef struct Inputs {
 } Inputs;
 
 /* The private folder's files. */
-typedef struct Paths { char *c, *h, *driver, *inputs, *labels, *log, *bin, *llvm; } Paths;
+typedef struct Paths { char *c, *h, *driver, *inputs, *labels, *log, *bin, *llvm, *one; } Paths;
 
 static void add(Inputs *in, const char *s, size_t n)
 {
@@ -193,7 +193,27 @@ static int check_build(const Paths *pa, const Inputs *in, const char *what, cons
   return RNF_EXIT_OK;
 }
 
-int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt)
+/* The single-header form: cls.h becomes the one header (the driver still
+** includes it, seeing only declarations) and cls_one.c the translation unit
+** that defines <PREFIX>_IMPLEMENTATION before including it. */
+static int check_single(const Paths *pa, const Inputs *in, const EmitInput *em)
+{
+  FILE *h = fopen(pa->h, "w");
+  if (!h) return io_error(pa->h);
+  int rc = emit_c(em, NULL, h, NULL);
+  if (fclose(h) != 0 && rc == RNF_EXIT_OK) rc = io_error(pa->h);
+  if (rc != RNF_EXIT_OK) return rc;
+  char *up = xstrdup(em->prefix);
+  for (char *q = up; *q; q++) if (*q >= 'a' && *q <= 'z') *q = (char)(*q - 'a' + 'A');
+  char *src = xasprintf("#define %s_IMPLEMENTATION\n#include \"cls.h\"\n", up);
+  int bad = write_file(pa->one, src) != 0;
+  free(src);
+  free(up);
+  if (bad) return io_error(pa->one);
+  return check_build(pa, in, "the single header", pa->one);
+}
+
+int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt, int single)
 {
   char dir[] = "/tmp/rnnfsac-verify-XXXXXX";
   if (!mkdtemp(dir)) {
@@ -205,6 +225,7 @@ int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt)
     .driver = xasprintf("%s/driver.c", dir), .inputs = xasprintf("%s/inputs", dir),
     .labels = xasprintf("%s/labels", dir), .log = xasprintf("%s/cc.log", dir),
     .bin = xasprintf("%s/driver", dir), .llvm = xasprintf("%s/cls_llvm.o", dir),
+    .one = xasprintf("%s/cls_one.c", dir),
   };
   int rc = RNF_EXIT_OK;
   Inputs in = { 0 };
@@ -259,17 +280,18 @@ int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt)
     if (fclose(lo) != 0 && rc == RNF_EXIT_OK) rc = io_error(pa.llvm);
     if (rc == RNF_EXIT_OK) rc = check_build(&pa, &in, "the LLVM object", pa.llvm);
   }
+  if (rc == RNF_EXIT_OK && single) rc = check_single(&pa, &in, em);
   if (rc == RNF_EXIT_OK && rnf_verbosity >= 0)
-    fprintf(stderr, "rnnfsac: verified the generated C%s on %d inputs (%d test, %d random), "
-                    "whole and streamed\n", llvm_opt >= 0 ? " and the LLVM object" : "",
-            in.n, d->test.n, in.n - d->test.n);
+    fprintf(stderr, "rnnfsac: verified the generated C%s%s on %d inputs (%d test, %d random), "
+                    "whole and streamed\n", single ? " (also as a single header)" : "",
+            llvm_opt >= 0 ? " and the LLVM object" : "", in.n, d->test.n, in.n - d->test.n);
 
 done:
   for (int i = 0; i < in.n; i++) free(in.text[i]);
   free(in.text);
   free(in.len);
   free(in.want);
-  char *files[] = { pa.c, pa.h, pa.driver, pa.inputs, pa.labels, pa.log, pa.bin, pa.llvm };
+  char *files[] = { pa.c, pa.h, pa.driver, pa.inputs, pa.labels, pa.log, pa.bin, pa.llvm, pa.one };
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
     unlink(files[i]);
     free(files[i]);

@@ -12,7 +12,9 @@
 ** end's object for the host at that -O level, links the same driver (and
 ** the C back end's header) with it instead, and checks it on the same
 ** inputs: the two back ends must agree with the automaton, and so with
-** each other.  (For a cross --target the host object is built from the
+** each other.  With SINGLE it also checks the one-header form (-o X.h):
+** the header plus a file that defines <PREFIX>_IMPLEMENTATION and
+** includes it.  (For a cross --target the host object is built from the
 ** same lowering; its own machine code cannot run here.)  The folder is
 ** removed afterwards.  Returns RNF_EXIT_OK, or RNF_EXIT_VERIFY after
 ** reporting the first disagreements.
@@ -22,6 +24,6 @@
 
 #include "emit.h"
 
-int verify_c(const EmitInput *in, const Dataset *d, uint64_t seed, int llvm_opt);
+int verify_c(const EmitInput *in, const Dataset *d, uint64_t seed, int llvm_opt, int single);
 
 #endif
