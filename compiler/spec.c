@@ -159,6 +159,8 @@ typedef struct Ck {
   const Setting *seen[NKEYS];        /* first setting of each key */
   bool valid[NKEYS];                 /* ... and whether its value was accepted */
   const Section *sect_seen[4];
+  bool data_misspelt;                /* an unknown section was taken for 'data' */
+  bool source_misspelt;              /* an unknown key was taken for 'generate' or 'train' */
   int nerr;
   bool stop;
 } Ck;
@@ -413,6 +415,7 @@ static void unknown_key(Ck *c, const Section *sec, const Setting *st)
 {
   for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++) {
     if (strcasecmp(synonyms[i].alias, st->key) != 0) continue;
+    if (!strcmp(synonyms[i].key, "train")) c->source_misspelt = true;
     if (strcmp(synonyms[i].section, sec->name) == 0)
       err(c, st->loc, "unknown key '%s' in section '%s'; did you mean '%s'?", st->key, sec->name, synonyms[i].key);
     else
@@ -426,6 +429,8 @@ static void unknown_key(Ck *c, const Section *sec, const Setting *st)
     if (strcmp(keys[i].section, sec->name) == 0) cands[n++] = keys[i].key;
   cands[n] = NULL;
   const char *sug = diag_suggest(st->key, cands);
+  if (sug && (!strcmp(sug, "generate") || !strcmp(sug, "train")))
+    c->source_misspelt = true;      /* "needs either generate or train" would follow from it */
   if (sug) {
     err(c, st->loc, "unknown key '%s' in section '%s'; did you mean '%s'?", st->key, sec->name, sug);
     return;
@@ -758,9 +763,10 @@ static void check_rules(Ck *c)
   const Setting *tokens = good(c, "data", "tokens"), *alpha = good(c, "data", "alphabet");
 
   if (!c->sect_seen[0]) {
-    err(c, c->a->loc, "model '%s' has no 'data' section; add 'data { generate tomita 4; }' or "
+    if (!c->data_misspelt)
+      err(c, c->a->loc, "model '%s' has no 'data' section; add 'data { generate tomita 4; }' or "
         "'data { train \"FILE\"; }'", c->a->model ? c->a->model : "");
-  } else if (!gen && !train) {
+  } else if (!gen && !train && !c->source_misspelt) {
     err(c, c->sect_seen[0]->loc, "section 'data' needs either 'generate ...' or 'train \"FILE\"'");
   }
   if (gen) {
@@ -873,6 +879,7 @@ int spec_check(const SpecAst *a, Spec *out)
       if (strcmp(sections[j], sec->name) == 0) si = j;
     if (si < 0) {
       const char *sug = diag_suggest(sec->name, sections);
+      if (sug && !strcmp(sug, "data")) c->data_misspelt = true;   /* "no data" would follow from it */
       if (sug) err(c, sec->loc, "unknown section '%s'; did you mean '%s'?", sec->name, sug);
       else err(c, sec->loc, "unknown section '%s'; the sections are data, rnn, extract and emit", sec->name);
       continue;
