@@ -90,7 +90,8 @@ static void usage(FILE *f)
     "  -v, --verbose     print more detail per stage\n"
     "  -h, --help        this text\n"
     "  --version         versions of rnnfsac, LLVM and OpenBLAS\n"
-    "  --                the next argument is the spec, even if it starts with -\n"
+    "  --                end of options: what follows is the spec (and nothing else),\n"
+    "                    even if it starts with -\n"
     "\n"
     "exit status: 0 ok, 1 usage, 2 spec error, 3 data error, 4 internal error,\n"
     "5 file I/O error, 6 verification failed\n");
@@ -150,7 +151,10 @@ static int parse_args(int argc, char **argv, Options *o)
       o->opt_given = 1;
     }
     else if (!strncmp(a, "--target=", 9)) o->target = a + 9;
-    else if (!strncmp(a, "--cache-dir=", 12)) o->cache_dir = a + 12;
+    else if (!strncmp(a, "--cache-dir=", 12)) {
+      o->cache_dir = a + 12;
+      if (!*o->cache_dir) return usage_error("%s", "--cache-dir needs a folder name");
+    }
     else if (!strcmp(a, "--target")) {
       if (i + 1 >= argc) return usage_error("option '%s' needs an argument", a);
       o->target = argv[++i];
@@ -181,6 +185,7 @@ static int parse_args(int argc, char **argv, Options *o)
           return usage_error("-j expects a thread count between 1 and 256, got '%s'", v);
         o->threads = (int)n;
       } else {
+        if (!*v) return usage_error("%s", "--cache-dir needs a folder name");
         o->cache_dir = v;
       }
     } else {
@@ -232,6 +237,7 @@ static char *cache_dir(const Options *o)
 
 static int mkdirs(char *path)
 {
+  if (!*path) { errno = ENOENT; return -1; }
   for (char *p = path + 1; *p; p++) {
     if (*p != '/') continue;
     *p = '\0';

@@ -60,7 +60,7 @@ int out_open_why(OutFile *o, const char *path, char *why, size_t whylen)
   /* rename() cannot replace a folder: fail now, before anything is
   ** written or committed, not half-way through committing */
   struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+  if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {   /* (a symlink there is replaced) */
     fail(path, EISDIR, why, whylen);
     return -1;
   }
