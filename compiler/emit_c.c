@@ -164,11 +164,12 @@ static int ident_tail(const char *s)
 }
 
 /* The runtime's text with its names namespaced: an identifier starting
-** rnf_ or RNF_ (outside comments) gets the classifier's prefix, p_ or P_,
+** rnf_ or RNF_ (outside comments) gets the classifier's prefix as given
+** (its case kept, so the runtime's guard differs between t4 and T4),
 ** so two classifiers, or a classifier whose own names start rnf_, never
 ** share or clash on a name; the code is otherwise the runtime's, byte for
 ** byte. */
-static void put_runtime(FILE *o, const char *rt, const char *p, const char *P)
+static void put_runtime(FILE *o, const char *rt, const char *p)
 {
   int comment = 0;
   for (const char *s = rt; *s; s++) {
@@ -177,7 +178,7 @@ static void put_runtime(FILE *o, const char *rt, const char *p, const char *P)
     int ident = s > rt && ((s[-1] >= 'a' && s[-1] <= 'z') || (s[-1] >= 'A' && s[-1] <= 'Z') ||
                            (s[-1] >= '0' && s[-1] <= '9') || s[-1] == '_');
     if (!comment && !ident && !strncmp(s, "rnf_", 4)) fprintf(o, "%s_", p);
-    if (!comment && !ident && !strncmp(s, "RNF_", 4)) fprintf(o, "%s_", P);
+    if (!comment && !ident && !strncmp(s, "RNF_", 4)) fprintf(o, "%s_", p);   /* p: case kept */
     fputc(*s, o);
   }
 }
@@ -194,8 +195,8 @@ static void put_declarations(FILE *o, const Plan *pl)
     const char *rt = rt_source("rnf_tok.h");
     if (!rt) rnf_internal(__FILE__, __LINE__, "runtime/rnf_tok.h is not built in");
     fprintf(o, "/* ---- runtime/rnf_tok.h (the tokenizer the compiler trained with), verbatim"
-               " but for\n** its names: rnf_ and RNF_ are %s_rnf_ and %s_RNF_ here ---- */\n", p, P);
-    put_runtime(o, rt, p, P);
+               " but for\n** its names: rnf_ and RNF_ are %s_rnf_ and %s_RNF_ here ---- */\n", p, p);
+    put_runtime(o, rt, p);
     fputs("/* ---- end of runtime/rnf_tok.h ---- */\n\n", o);
   }
   fputs("#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n", o);

@@ -7,7 +7,9 @@
 ** name starts with rnf_ or RNF_, so a back end may paste this header into
 ** generated code with only those prefixes namespaced (emit_c puts the
 ** classifier's prefix before them: two classifiers in one program, or a
-** classifier named rnf_utf8, cannot clash) and the compiler
+** classifier named rnf_utf8, cannot clash; so no rnf_ or RNF_ may appear
+** in a string or character literal, and comments are C89 style only) and
+** the compiler
 ** (compiler/tok.c) tokenizes training data through the very same functions.
 ** Everything is streaming, one input byte at a time, with caller-owned
 ** state: a classifier can be fed its input in chunks split anywhere, even in
