@@ -421,13 +421,6 @@ static int check_example(Reader *rd, long line, const char *label, size_t llen, 
     return bad_line(rd, line, BAD_LABEL, "the label contains a NUL byte (byte %zu)",
                     (size_t)(nul - label) + 1) ? -1 : 1;
   if (len == 0) return bad_line(rd, line, BAD_TEXT, "empty text") ? -1 : 1;
-  /* "pos " is a class apart from "pos": legal, but rarely meant (once per file) */
-  if (!rd->warned_blank && (label[0] == ' ' || label[0] == '\t' || label[llen - 1] == ' ' ||
-                            label[llen - 1] == '\t')) {
-    rd->warned_blank = 1;
-    diag_line(DIAG_WARNING, rd->path, line, "the label '%.*s' starts or ends with a blank: it is a "
-              "class of its own (the first such label in this file)", (int)(llen > 80 ? 80 : llen), label);
-  }
   TokensKind k = rd->s->tokens;
   if (k == TOKS_CHARS || k == TOKS_WORDS) {
     rnf_utf8 d;
@@ -454,6 +447,13 @@ static int check_example(Reader *rd, long line, const char *label, size_t llen, 
                         c, i + 1, rd->s->alphabet) ? -1 : 1;
       }
     }
+  /* a kept example: "pos " is a class apart from "pos": legal, but rarely meant (once per file) */
+  if (!rd->warned_blank && (label[0] == ' ' || label[0] == '\t' || label[llen - 1] == ' ' ||
+                            label[llen - 1] == '\t')) {
+    rd->warned_blank = 1;
+    diag_line(DIAG_WARNING, rd->path, line, "the label '%.*s' starts or ends with a blank: it is a "
+              "class of its own (the first such label in this file)", (int)(llen > 80 ? 80 : llen), label);
+  }
   return 0;
 }
 
