@@ -4,8 +4,9 @@
 ** Contract: the same EmitInput the code back ends take; each printer writes
 ** one complete document to F and returns 0 (or an RNF_EXIT_* code after
 ** reporting).  Byte-identical output for identical input.  Data strings
-** (symbols, class names) pass through esc_display, then each printer
-** escapes its own syntax, so any vocabulary yields a valid document.
+** (class names through esc_display, symbols through audit_symbol) become
+** display text once, then each printer escapes its own syntax, so any
+** vocabulary yields a valid document.
 ** The JSON schema is docs/fsa.schema.json, described in docs/audit.md.
 */
 #ifndef RNF_AUDIT_H
@@ -37,5 +38,10 @@ int emit_html(const ReportInput *in, FILE *f);
 /* Members of symbol class C, most traffic on (S, C) first when S >= 0 (by
 ** symbol otherwise).  Returns the count; *OUT (caller frees) the symbols. */
 int audit_class_members(const EmitInput *in, int s, int c, int32_t **out);
+
+/* Symbol A as display text (esc.h's rules over the bytes it stands for:
+** the byte, the code point or the word; a space as \x20), or "<unk>".
+** Printers escape only their own syntax on it.  Caller frees. */
+char *audit_symbol(const EmitInput *in, int a);
 
 #endif

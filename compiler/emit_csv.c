@@ -11,11 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A field, quoted when it holds a comma, quote or line break. */
+/* A field, quoted when it holds a comma, quote or line break.  Text that
+** starts like a formula (= + - @) gets a leading ' so a spreadsheet shows
+** it instead of evaluating it (OWASP's advice against CSV injection). */
 static void csv_field(FILE *f, const char *s)
 {
-  if (!strpbrk(s, ",\"\r\n")) { fputs(s, f); return; }
+  int formula = *s == '=' || *s == '+' || *s == '-' || *s == '@';
+  if (!strpbrk(s, ",\"\r\n")) { fputs(formula ? "'" : "", f); fputs(s, f); return; }
   fputc('"', f);
+  if (formula) fputc('\'', f);
   for (; *s; s++) {
     if (*s == '"') fputc('"', f);
     fputc(*s, f);
@@ -42,8 +46,8 @@ int emit_csv(const EmitInput *in, FILE *f)
       int t = fsa->next[(size_t)s * m + (size_t)mem[0]];
       uint64_t count = 0, total = 0;
       int filled = 1;
-      /* members joined by spaces; each member escaped so a space inside a
-      ** symbol cannot be confused with the separator */
+      /* members joined by spaces; audit_symbol shows a space as \x20, so
+      ** none is inside a member */
       size_t cap = 64, len = 0;
       char *syms = xmalloc(cap);
       syms[0] = '\0';
@@ -52,8 +56,7 @@ int emit_csv(const EmitInput *in, FILE *f)
         if (fsa->count) count += fsa->count[cell];
         if (fsa->total) total += fsa->total[cell];
         if (!fsa->filled || !fsa->filled[cell]) filled = 0;
-        const char *nm = in->tok->sym_names[mem[j]];
-        char *d = esc_display(nm, strlen(nm));
+        char *d = audit_symbol(in, mem[j]);
         size_t dl = strlen(d);
         while (len + dl + 2 > cap) syms = xrealloc(syms, cap *= 2);
         if (j) syms[len++] = ' ';

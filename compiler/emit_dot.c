@@ -17,15 +17,32 @@
 
 #define EDGE_NAMES 6        /* symbols shown per edge before "+N more" */
 
-/* Write S as the inside of a dot "..." string. */
-static void dot_text(FILE *f, const char *s, size_t n)
+/* Display text D as the inside of a dot "..." string; '&' too, since
+** Graphviz reads HTML entities in labels ("&lt;x&gt;" would show as <x>). */
+static void dot_disp(FILE *f, const char *d)
 {
-  char *d = esc_display(s, n);
   for (const char *p = d; *p; p++) {
+    if (*p == '&') { fputs("&amp;", f); continue; }
     if (*p == '"' || *p == '\\') fputc('\\', f);
     fputc(*p, f);
   }
+}
+
+static void dot_text(FILE *f, const char *s, size_t n)
+{
+  char *d = esc_display(s, n);
+  dot_disp(f, d);
   free(d);
+}
+
+static const uint64_t *sort_tr;     /* qsort has no context argument in C11 */
+
+/* Symbol classes on one edge: the busiest (summed over members) first. */
+static int by_class_traffic(const void *pa, const void *pb)
+{
+  int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+  if (sort_tr[a] != sort_tr[b]) return sort_tr[a] > sort_tr[b] ? -1 : 1;
+  return (a > b) - (a < b);
 }
 
 static const char *palette[] = { "#dbe9f6", "#f8dcc8", "#d8efd3", "#eadcf2",
@@ -39,7 +56,6 @@ static uint64_t traffic(const Fsa *fsa, int s, int a)
 int emit_dot(const EmitInput *in, FILE *f)
 {
   const Fsa *fsa = in->fsa;
-  const Tokenizer *tok = in->tok;
   int n = fsa->nstates, m = fsa->nsym;
   uint64_t maxt = 1;
   for (int s = 0; s < n; s++)
@@ -67,9 +83,12 @@ int emit_dot(const EmitInput *in, FILE *f)
   int32_t *cls = xmalloc((size_t)fsa->nsymclass * sizeof *cls);
   char *done = xmalloc((size_t)fsa->nsymclass);
   int32_t *rep = xmalloc((size_t)fsa->nsymclass * sizeof *rep);   /* a member of each class */
+  uint64_t *ctr = xmalloc((size_t)fsa->nsymclass * sizeof *ctr);   /* traffic from s per class */
   for (int a = m - 1; a >= 0; a--) rep[fsa->symclass[a]] = a;
   for (int s = 0; s < n; s++) {
     memset(done, 0, (size_t)fsa->nsymclass);
+    memset(ctr, 0, (size_t)fsa->nsymclass * sizeof *ctr);
+    for (int a = 0; a < m; a++) ctr[fsa->symclass[a]] += traffic(fsa, s, a);
     for (int c0 = 0; c0 < fsa->nsymclass; c0++) {
       if (done[c0]) continue;
       int t = fsa->next[(size_t)s * (size_t)m + (size_t)rep[c0]];
@@ -80,6 +99,10 @@ int emit_dot(const EmitInput *in, FILE *f)
           done[c] = 1;
           cls[ncls++] = c;
         }
+      /* "busiest first" holds across the classes too, so "+N more" never
+      ** hides a busier symbol than it shows */
+      sort_tr = ctr;
+      qsort(cls, (size_t)ncls, sizeof *cls, by_class_traffic);
       fprintf(f, "  s%d -> s%d [label=\"", s, t);
       int shown = 0, hidden = 0;
       for (int i = 0; i < ncls; i++) {
@@ -91,8 +114,9 @@ int emit_dot(const EmitInput *in, FILE *f)
           if (!fsa->filled || !fsa->filled[cell]) all_filled = 0;
           if (shown == EDGE_NAMES) { hidden++; continue; }
           if (shown++) fputs(j ? " " : " | ", f);
-          const char *nm = tok->sym_names[mem[j]];
-          dot_text(f, nm, strlen(nm));
+          char *nm = audit_symbol(in, mem[j]);
+          dot_disp(f, nm);
+          free(nm);
         }
         free(mem);
       }
@@ -103,6 +127,6 @@ int emit_dot(const EmitInput *in, FILE *f)
     }
   }
   fprintf(f, "}\n");
-  free(cls); free(done); free(rep);
+  free(cls); free(done); free(rep); free(ctr);
   return RNF_EXIT_OK;
 }

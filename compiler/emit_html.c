@@ -19,10 +19,9 @@
 #define MAX_DISAGREE 25     /* sample inputs listed where automaton and network differ */
 #define MAX_MEMBERS 60      /* symbols listed per symbol class */
 
-/* Data text as HTML character data. */
-static void html_text(FILE *f, const char *s, size_t n)
+/* Display text D as HTML character data. */
+static void html_disp(FILE *f, const char *d)
 {
-  char *d = esc_display(s, n);
   for (const char *p = d; *p; p++)
     switch (*p) {
     case '&': fputs("&amp;", f); break;
@@ -31,6 +30,13 @@ static void html_text(FILE *f, const char *s, size_t n)
     case '"': fputs("&quot;", f); break;
     default: fputc(*p, f);
     }
+}
+
+/* Data text as HTML character data. */
+static void html_text(FILE *f, const char *s, size_t n)
+{
+  char *d = esc_display(s, n);
+  html_disp(f, d);
   free(d);
 }
 
@@ -145,13 +151,15 @@ static void training(FILE *f, const ReportInput *in)
 /* Render the graph with dot; 0 on success. */
 static int render_svg(const ReportInput *in, FILE *f)
 {
-  char tmpl[] = "/tmp/rnnfsac-dot-XXXXXX";
+  const char *td = getenv("TMPDIR");
+  if (!td || !*td || strchr(td, '\'')) td = "/tmp";   /* the path goes into a '...' shell word */
+  char *tmpl = xasprintf("%s/rnnfsac-dot-XXXXXX", td);
   int fd = mkstemp(tmpl);
-  if (fd < 0) return -1;
+  if (fd < 0) { free(tmpl); return -1; }
   FILE *d = fdopen(fd, "w");
-  if (!d) { close(fd); unlink(tmpl); return -1; }
+  if (!d) { close(fd); unlink(tmpl); free(tmpl); return -1; }
   emit_dot(in->emit, d);
-  fclose(d);
+  if (fclose(d) != 0) { unlink(tmpl); free(tmpl); return -1; }
   char *cmd = xasprintf("dot -Tsvg '%s' 2>/dev/null", tmpl);
   FILE *p = popen(cmd, "r");
   free(cmd);
@@ -171,6 +179,7 @@ static int render_svg(const ReportInput *in, FILE *f)
     free(buf);
   }
   unlink(tmpl);
+  free(tmpl);
   return ok;
 }
 
@@ -178,16 +187,15 @@ static void graph(FILE *f, const ReportInput *in)
 {
   fprintf(f, "<h2 id=\"graph\">Transition graph</h2>\n<div class=\"graph\">\n");
   if (render_svg(in, f) != 0)
-    fprintf(f, "<p class=\"note\">Graphviz (<code>dot</code>) is not installed, so the graph "
-               "is not drawn here. Install the <code>graphviz</code> package, or write it with "
-               "<code>-o fsa.dot</code> and render it elsewhere.</p>\n");
+    fprintf(f, "<p class=\"note\">Graphviz (<code>dot</code>) could not draw the graph here "
+               "(it is not installed, or it failed). Install the <code>graphviz</code> package, "
+               "or write it with <code>-o fsa.dot</code> and render it elsewhere.</p>\n");
   fprintf(f, "</div>\n");
 }
 
 static void symbol_classes(FILE *f, const ReportInput *in)
 {
   const Fsa *fsa = in->emit->fsa;
-  const Tokenizer *tok = in->emit->tok;
   fprintf(f, "<h2 id=\"symbol-classes\">Symbol classes</h2>\n<p>Symbols that every state "
              "treats alike. For word tokens these are the word groups of Hou &amp; Zhou's paper.</p>\n"
              "<table>\n<tr><th>class</th><th>size</th><th>members</th></tr>\n");
@@ -197,7 +205,9 @@ static void symbol_classes(FILE *f, const ReportInput *in)
     fprintf(f, "<tr><td>%d</td><td>%d</td><td>", c, k);
     for (int j = 0; j < k && j < MAX_MEMBERS; j++) {
       fprintf(f, "%s<code>", j ? " " : "");
-      html_str(f, tok->sym_names[mem[j]]);
+      char *d = audit_symbol(in->emit, mem[j]);
+      html_disp(f, d);
+      free(d);
       fprintf(f, "</code>");
     }
     if (k > MAX_MEMBERS) fprintf(f, " &hellip; and %d more", k - MAX_MEMBERS);

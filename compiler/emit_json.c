@@ -23,6 +23,15 @@ static json_t *jstr(const char *s)
   return j;
 }
 
+static json_t *jsym(const EmitInput *in, int a)
+{
+  char *d = audit_symbol(in, a);
+  json_t *j = json_string(d);
+  free(d);
+  RNF_ASSERT(j);
+  return j;
+}
+
 static json_t *jhex(uint64_t h)
 {
   char buf[17];
@@ -48,6 +57,7 @@ static json_t *evaluation(const Eval *e)
                         e->states_raw, "states", e->states_min, "symbol_classes", e->nsymclass);
   json_object_set_new(j, "equivalent_to_target",
                       e->equivalent < 0 ? json_null() : json_boolean(e->equivalent));
+  json_object_set_new(j, "split", json_string(e->split ? e->split : "test"));
   return j;
 }
 
@@ -66,11 +76,17 @@ int emit_json(const EmitInput *in, FILE *f)
   for (int c = 0; c < in->nclass; c++) json_array_append_new(classes, jstr(in->class_names[c]));
   json_object_set_new(root, "classes", classes);
   json_object_set_new(root, "tokens", json_string(spec_tokens_name(tok->kind)));
+  /* what else decides how bytes become symbols, so a reader can replay it */
+  json_t *topt = json_object();
+  json_object_set_new(topt, "unknown", json_string(tok->kind == TOKS_BYTES ? "none"
+                                                   : tok->unk < 0 ? "error" : "unk"));
+  if (tok->kind == TOKS_WORDS) json_object_set_new(topt, "punct", json_boolean(tok->punct));
+  json_object_set_new(root, "tokenizer", topt);
 
   json_t *syms = json_array();
   for (int a = 0; a < fsa->nsym; a++)
     json_array_append_new(syms, json_pack("{s:i, s:o, s:i}", "id", a, "name",
-                                          jstr(tok->sym_names[a]), "class", fsa->symclass[a]));
+                                          jsym(in, a), "class", fsa->symclass[a]));
   json_object_set_new(root, "symbols", syms);
 
   json_t *sc = json_array();
@@ -78,7 +94,7 @@ int emit_json(const EmitInput *in, FILE *f)
     int32_t *mem;
     int k = audit_class_members(in, -1, c, &mem);
     json_t *names = json_array();
-    for (int j = 0; j < k; j++) json_array_append_new(names, jstr(tok->sym_names[mem[j]]));
+    for (int j = 0; j < k; j++) json_array_append_new(names, jsym(in, mem[j]));
     json_array_append_new(sc, json_pack("{s:i, s:o}", "id", c, "members", names));
     free(mem);
   }
@@ -109,7 +125,7 @@ int emit_json(const EmitInput *in, FILE *f)
         if (fsa->total) total += fsa->total[cell];
         if (!fsa->filled || !fsa->filled[cell]) filled = 0;
         if (j < 10 && fsa->count && fsa->count[cell])
-          json_array_append_new(top, jstr(tok->sym_names[mem[j]]));
+          json_array_append_new(top, jsym(in, mem[j]));
       }
       json_t *t = json_pack("{s:i, s:i, s:i}", "from", s, "symbol_class", c,
                             "to", fsa->next[(size_t)s * m + (size_t)mem[0]]);

@@ -4,6 +4,7 @@
 #include "esc.h"
 #include "common.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,13 +29,43 @@ size_t esc_utf8_len(const unsigned char *s, size_t n)
   return len;
 }
 
+/* Code points that are invisible or reorder text around them: C1
+** controls, format characters (Unicode category Cf: soft hyphen, zero
+** widths, bidirectional marks, embeddings and isolates, the BOM, ...) and
+** the line and paragraph separators.  Shown as \u{XXXX} so "good" and
+** "good" + U+200B, or a word behind U+202E, do not look alike or reorder
+** the table cell they are in. */
+static int invisible(uint32_t c)
+{
+  static const uint32_t r[][2] = {
+    { 0x80, 0x9f }, { 0xad, 0xad }, { 0x600, 0x605 }, { 0x61c, 0x61c }, { 0x6dd, 0x6dd },
+    { 0x70f, 0x70f }, { 0x8e2, 0x8e2 }, { 0x180e, 0x180e }, { 0x200b, 0x200f },
+    { 0x2028, 0x202e }, { 0x2060, 0x2064 }, { 0x2066, 0x206f }, { 0xfeff, 0xfeff },
+    { 0xfff9, 0xfffb }, { 0x110bd, 0x110bd }, { 0x110cd, 0x110cd }, { 0x13430, 0x1343f },
+    { 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a }, { 0xe0001, 0xe0001 }, { 0xe0020, 0xe007f },
+  };
+  for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+    if (c >= r[i][0] && c <= r[i][1]) return 1;
+  return 0;
+}
+
+static uint32_t decode(const unsigned char *s, size_t k)
+{
+  uint32_t c = s[0] & (0x7fu >> k);
+  for (size_t i = 1; i < k; i++) c = (c << 6) | (s[i] & 0x3fu);
+  return c;
+}
+
 char *esc_display(const char *s, size_t n)
 {
   const unsigned char *u = (const unsigned char *)s;
-  char *out = xmalloc(4 * n + 1), *o = out;
+  char *out = xmalloc(4 * n + 1), *o = out;    /* \u{XXXXX} (9) <= 4 x a 3..4-byte sequence */
   for (size_t i = 0; i < n;) {
     size_t k = esc_utf8_len(u + i, n - i);
-    if (k == 1 && u[i] >= 0x20 && u[i] != 0x7f && u[i] != '\\') {
+    if (k > 1 && invisible(decode(u + i, k))) {
+      o += sprintf(o, "\\u{%04X}", (unsigned)decode(u + i, k));
+      i += k;
+    } else if (k == 1 && u[i] >= 0x20 && u[i] != 0x7f && u[i] != '\\') {
       *o++ = (char)u[i++];
     } else if (k == 1 && u[i] == '\\') {
       *o++ = '\\'; *o++ = '\\'; i++;

@@ -10,13 +10,24 @@ symbol table (unknown -> <unk>), runs the automaton and prints one class
 name per line.
 """
 import json
+import re
 import sys
+
+
+def undisplay(name):
+    """The character a symbol's display text (docs/audit.md) stands for."""
+    if name == "<unk>":
+        return name
+    m = re.fullmatch(r"\\x([0-9A-F]{2})|\\u\{([0-9A-F]+)\}", name)
+    if m:
+        return chr(int(m.group(1) or m.group(2), 16))
+    return "\\" if name == "\\\\" else name
 
 
 def main():
     fsa = json.load(open(sys.argv[1], encoding="utf-8"))
     assert fsa["tokens"] == "chars"
-    sym = {s["name"]: s["class"] for s in fsa["symbols"]}
+    sym = {undisplay(s["name"]): s["class"] for s in fsa["symbols"]}
     unk = sym["<unk>"]
     nxt = {(t["from"], t["symbol_class"]): t["to"] for t in fsa["transitions"]}
     label = {s["id"]: s["label"] for s in fsa["states"]}
