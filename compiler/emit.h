@@ -24,6 +24,7 @@ typedef struct Provenance {
   uint64_t data_seed, rnn_seed, extract_seed;
   const char *cell;
   int hidden;
+  int embed;                /* embedding width; 0 = one-hot input */
 } Provenance;
 
 typedef struct EmitInput {

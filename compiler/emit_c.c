@@ -127,7 +127,9 @@ static void put_provenance(FILE *o, const Plan *pl)
             (unsigned long long)pv->extract_seed);
     fputs("** Network:    ", o);
     put_comment_str(o, pv->cell ? pv->cell : "?");
-    fprintf(o, ", hidden size %d\n", pv->hidden);
+    fprintf(o, ", hidden size %d", pv->hidden);
+    if (pv->embed > 0) fprintf(o, ", embedding %d\n", pv->embed);
+    else fputs(", one-hot input\n", o);
   }
   if (ev) {
     /* no test split: the figures are on validation or training data, and say so */

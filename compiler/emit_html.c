@@ -144,7 +144,8 @@ static void training(FILE *f, const ReportInput *in)
   static const char *const an[] = { "train", "validation" }, *const ac[] = { "#2471a3", "#229954" };
   chart(f, log, "cross-entropy loss", 1, ln, lc, get_loss, maxloss);
   chart(f, log, "accuracy", 2, an, ac, get_acc, 1.0);
-  fprintf(f, "<p>%d epochs; weights restored from epoch %d (best validation accuracy).</p>\n",
+  fprintf(f, "<p>%d epochs; weights restored from epoch %d (best validation accuracy; "
+             "ties go to the lower validation loss).</p>\n",
           log->n, log->best_epoch);
 }
 
@@ -266,9 +267,12 @@ int emit_html(const ReportInput *in, FILE *f)
     "</style>\n</head>\n<body>\n");
   fprintf(f, "<h1>");
   html_str(f, p->spec_name);
+  char embed[48];
+  if (p->embed > 0) snprintf(embed, sizeof embed, "%d-wide embedding", p->embed);
+  else snprintf(embed, sizeof embed, "one-hot input");
   fprintf(f, "</h1>\n<h2 id=\"summary\">Summary</h2>\n<p>A %d-state automaton extracted from a %s "
-             "network with %d hidden units, trained on <code>",
-          in->emit->fsa->nstates, p->cell, p->hidden);
+             "network with %d hidden units (%s), trained on <code>",
+          in->emit->fsa->nstates, p->cell, p->hidden, embed);
   html_str(f, p->spec_file);
   fprintf(f, "</code> (hash <code>%016llx</code>; seeds: data %llu, network %llu, extraction %llu) "
              "by rnnfsac %s.</p>\n", (unsigned long long)p->hash,

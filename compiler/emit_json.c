@@ -41,12 +41,12 @@ static json_t *jhex(uint64_t h)
 
 static json_t *provenance(const Provenance *p)
 {
-  return json_pack("{s:s, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:s, s:i}",
+  return json_pack("{s:s, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:s, s:i, s:i}",
                    "rnnfsac", p->version, "model", jstr(p->spec_name),
                    "spec_file", jstr(p->spec_file), "hash", jhex(p->hash),
                    "seeds", "data", (json_int_t)p->data_seed, "rnn", (json_int_t)p->rnn_seed,
                    "extract", (json_int_t)p->extract_seed,
-                   "cell", p->cell, "hidden", p->hidden);
+                   "cell", p->cell, "hidden", p->hidden, "embed", p->embed);
 }
 
 static json_t *evaluation(const Eval *e)

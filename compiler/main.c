@@ -591,7 +591,7 @@ int main(int argc, char **argv)
     .version = RNF_VERSION, .spec_name = spec.name, .spec_file = base ? base + 1 : spec.file,
     .hash = hash_bytes(data.hash, text, len),
     .data_seed = spec.data.seed, .rnn_seed = spec.rnn.seed, .extract_seed = spec.extract.seed,
-    .cell = spec_cell_name(spec.rnn.cell), .hidden = spec.rnn.hidden,
+    .cell = spec_cell_name(spec.rnn.cell), .hidden = spec.rnn.hidden, .embed = spec.rnn.embed,
   };
   EmitInput in = {
     .fsa = fsa, .tok = &data.tok, .nclass = data.nclass, .class_names = data.class_names,

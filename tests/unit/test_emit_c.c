@@ -444,7 +444,7 @@ static void test_deterministic_and_provenance(void **state)
   (void)state;
   Case k;
   tomita4(&k);
-  Provenance pv = { RNF_VERSION, "tomita4", "tomita4.spec", 0x0123456789abcdefULL, 1, 2, 3, "gru", 16 };
+  Provenance pv = { RNF_VERSION, "tomita4", "tomita4.spec", 0x0123456789abcdefULL, 1, 2, 3, "gru", 16, 0 };
   Eval ev;
   memset(&ev, 0, sizeof ev);
   ev.net_acc = 0.995; ev.fsa_acc = 1.0; ev.fidelity = 0.9925; ev.k = 9; ev.states_raw = 10; ev.states_min = 4;

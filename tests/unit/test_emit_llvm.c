@@ -378,7 +378,7 @@ static void test_hostile_names(void **state)
   free(k.names[1]);
   k.names[0] = xstrdup("re\"ject\n; }\x01\xff");
   k.names[1] = xstrdup("!0 = '\\'");
-  Provenance pv = { "0.1.0", "mo\"del\n!x", "a\nb'.spec\"", 42, 1, 2, 3, "gru", 8 };
+  Provenance pv = { "0.1.0", "mo\"del\n!x", "a\nb'.spec\"", 42, 1, 2, 3, "gru", 8, 0 };
   EmitInput in = input_of(&k, "t4", STYLE_SWITCH, NULL, NULL);
   in.prov = &pv;
   assert_int_equal(emit_to(&in, "h.ll", LLVM_IR, NULL, 0), 0);
