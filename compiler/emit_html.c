@@ -66,8 +66,20 @@ static void metrics(FILE *f, const ReportInput *in)
           e->states_raw, e->states_min);
   fprintf(f, "<tr><th>symbol classes</th><td>%d of %d symbols</td></tr>\n",
           e->nsymclass, in->emit->fsa->nsym);
-  fprintf(f, "<tr><th>equivalent to the target language</th><td>%s</td></tr>\n",
+  fprintf(f, "<tr><th>equivalent to the target language</th><td>%s",
           e->equivalent < 0 ? "not applicable (no target)" : e->equivalent ? "yes" : "no");
+  if (e->equivalent == 0) {   /* the command line's counterexample, here too */
+    fputs("; shortest input they disagree on: ", f);
+    if (e->cexlen == 0) fputs("the empty input", f);
+    fputs(e->cexlen ? "<code>" : "", f);
+    for (int i = 0; i < e->cexlen; i++) {
+      char *d = audit_symbol(in->emit, e->cex[i]);
+      html_disp(f, d);
+      free(d);
+    }
+    fputs(e->cexlen ? "</code>" : "", f);
+  }
+  fputs("</td></tr>\n", f);
   fprintf(f, "<tr><th>%s examples</th><td>%d</td></tr>\n</table>\n", sp, eval_split(in)->n);
 }
 
