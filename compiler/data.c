@@ -710,14 +710,21 @@ static int str_cmp(const void *a, const void *b)
 }
 
 /* Move EXs into split B with class ids from LABELS.  A label never seen in
-** training is an error naming its line. */
-static int to_split(TokMap *labels, ExList *l, const int32_t *idx, int n, const char *path, Builder *b)
+** training is an error naming its line; CARVED (the split's share of the
+** training file, e.g. "80/10/10") says the shuffle, not the data, did it. */
+static int to_split(TokMap *labels, ExList *l, const int32_t *idx, int n, const char *path, Builder *b,
+                    const char *carved)
 {
   for (int i = 0; i < n; i++) {
     Ex *e = &l->v[idx ? idx[i] : i];
     long *v = tok_map_get(labels, e->label, strlen(e->label), false, NULL);
     if (!v) {
-      diag_line(DIAG_ERROR, path, e->line, "label '%s' does not occur in the training data", e->label);
+      if (carved)
+        diag_line(DIAG_ERROR, path, e->line, "label '%s' does not occur in the training split: the "
+                  "seeded %s split of this file put every example of it elsewhere; add examples, "
+                  "or change 'seed' or 'split'", e->label, carved);
+      else
+        diag_line(DIAG_ERROR, path, e->line, "label '%s' does not occur in the training data", e->label);
       return RNF_EXIT_DATA;
     }
     push(b, e->text, e->len, (int32_t)*v, e->line);
@@ -800,19 +807,21 @@ static int load_files(const Spec *sp, Dataset *d)
   qsort(d->class_names, (size_t)d->nclass, sizeof *d->class_names, str_cmp);
   for (int i = 0; i < d->nclass; i++)
     *tok_map_get(&labels, d->class_names[i], strlen(d->class_names[i]), false, NULL) = i;
+  char carved[48];
+  snprintf(carved, sizeof carved, "%d/%d/%d", s->split[0], s->split[1], s->split[2]);
   if (d->nclass < 2) {
-    diag_line(DIAG_ERROR, s->train, 0, "the training data has only one label ('%s'); a classifier needs two or more",
-          d->class_names[0]);
+    diag_line(DIAG_ERROR, s->train, 0, "the training data has only one label ('%s')%s; a classifier needs two or more",
+          d->class_names[0], nv || nt ? " after the seeded split" : "");
     rc = RNF_EXIT_DATA;
   }
   Builder b[3] = { {{0}, 0}, {{0}, 0}, {{0}, 0} };
-  if (rc == RNF_EXIT_OK) rc = to_split(&labels, &tr, perm, ntr, s->train, &b[0]);
+  if (rc == RNF_EXIT_OK) rc = to_split(&labels, &tr, perm, ntr, s->train, &b[0], NULL);
   if (rc == RNF_EXIT_OK)
-    rc = s->valid ? to_split(&labels, &va, NULL, va.n, s->valid, &b[1])
-                  : to_split(&labels, &tr, perm + ntr, nv, s->train, &b[1]);
+    rc = s->valid ? to_split(&labels, &va, NULL, va.n, s->valid, &b[1], NULL)
+                  : to_split(&labels, &tr, perm + ntr, nv, s->train, &b[1], carved);
   if (rc == RNF_EXIT_OK)
-    rc = s->test ? to_split(&labels, &te, NULL, te.n, s->test, &b[2])
-                 : to_split(&labels, &tr, perm + ntr + nv, nt, s->train, &b[2]);
+    rc = s->test ? to_split(&labels, &te, NULL, te.n, s->test, &b[2], NULL)
+                 : to_split(&labels, &tr, perm + ntr + nv, nt, s->train, &b[2], carved);
   d->train = b[0].s;
   d->valid = b[1].s;
   d->test = b[2].s;
