@@ -140,8 +140,11 @@ static void put_provenance(FILE *o, const Plan *pl)
     fputs(", automaton accuracy ", o); put_pct(o, ev->fsa_acc);
     fputs(", fidelity ", o); put_pct(o, ev->fidelity);
     fputc('\n', o);
-    fprintf(o, "** Extraction: k = %d, %d states before minimization, %d after\n",
-            ev->k, ev->states_raw, ev->states_min);
+    if (ev->minimized)
+      fprintf(o, "** Extraction: k = %d, %d states before minimization, %d after\n",
+              ev->k, ev->states_raw, ev->states_min);
+    else
+      fprintf(o, "** Extraction: k = %d, %d states (not minimized)\n", ev->k, ev->states_min);
     if (ev->equivalent >= 0)
       fprintf(o, "** Target:     %s the generating language\n",
               ev->equivalent ? "equivalent to" : "NOT equivalent to");

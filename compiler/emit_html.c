@@ -62,8 +62,11 @@ static void metrics(FILE *f, const ReportInput *in)
   fprintf(f, "<tr><th>automaton %s accuracy</th><td>", sp); pct(f, e->fsa_acc); fprintf(f, "</td></tr>\n");
   fprintf(f, "<tr><th>fidelity (agreement on %s data)</th><td>", sp); pct(f, e->fidelity); fprintf(f, "</td></tr>\n");
   fprintf(f, "<tr><th>clusters (k)</th><td>%d</td></tr>\n", e->k);
-  fprintf(f, "<tr><th>states before / after minimization</th><td>%d / %d</td></tr>\n",
-          e->states_raw, e->states_min);
+  if (e->minimized)
+    fprintf(f, "<tr><th>states before / after minimization</th><td>%d / %d</td></tr>\n",
+            e->states_raw, e->states_min);
+  else
+    fprintf(f, "<tr><th>states</th><td>%d (not minimized)</td></tr>\n", e->states_min);
   fprintf(f, "<tr><th>symbol classes</th><td>%d of %d symbols</td></tr>\n",
           e->nsymclass, in->emit->fsa->nsym);
   fprintf(f, "<tr><th>equivalent to the target language</th><td>%s",

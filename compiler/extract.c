@@ -391,7 +391,7 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
   const Split *csplit = &d->train;
   if (s->use_valid) {
     if (d->valid.n > 0) csplit = &d->valid;
-    else diag(DIAG_WARNING, "extract: use_valid is set but the validation split is empty; clustering training states");
+    else diag(DIAG_WARNING, "'states valid' is set but the validation split is empty; clustering training states");
   }
   Walk w;
   walk_init(&w, r, csplit);
@@ -420,15 +420,15 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
     best = finish(s, f);
     free(C); free(assign);
     if (rnf_verbosity > 0)
-      fprintf(stderr, "extract: x-means chose k %d: %d states, %d after minimization\n",
-              bestk, bestraw, best->nstates);
+      fprintf(stderr, "extract: x-means chose k %d: %d states, %d %s\n",
+              bestk, bestraw, best->nstates, s->minimize ? "after minimization" : "(not minimized)");
   } else if (s->k > 0) {
     bestk = s->k < n ? s->k : n;
     double in, cons;
     best = kmeans_automaton(s, &w, d, x, xh, n, bestk, &bestraw, &in, &cons);
     if (rnf_verbosity > 0)
-      fprintf(stderr, "extract: k %d: inertia %.6g, consistency %.4f, %d states, %d after minimization\n",
-              bestk, in, cons, bestraw, best->nstates);
+      fprintf(stderr, "extract: k %d: inertia %.6g, consistency %.4f, %d states, %d %s\n",
+              bestk, in, cons, bestraw, best->nstates, s->minimize ? "after minimization" : "(not minimized)");
   } else {
     /* Auto: k = 2, 3, 4, 6, 8, 12, ... (then kmax itself); the first whose
     ** fidelity on the validation split reaches the target wins. */
@@ -448,8 +448,8 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
       Fsa *f = kmeans_automaton(s, &w, d, x, xh, n, k, &raw, &in, &cons);
       double fid = fidelity(f, fs, pred, NULL);
       if (rnf_verbosity > 0)
-        fprintf(stderr, "extract: k %d: inertia %.6g, consistency %.4f, %d states, %d after minimization, fidelity %.4f on %s\n",
-                k, in, cons, raw, f->nstates, fid, fs == &d->valid ? "validation" : fs == &d->train ? "training" : "test");
+        fprintf(stderr, "extract: k %d: inertia %.6g, consistency %.4f, %d states, %d %s, fidelity %.4f on %s\n",
+                k, in, cons, raw, f->nstates, s->minimize ? "after minimization" : "(not minimized)", fid, fs == &d->valid ? "validation" : fs == &d->train ? "training" : "test");
       if (fid > bestfid) {             /* strict: ties keep the smaller k */
         fsa_free(best);
         best = f; bestfid = fid; bestk = k; bestraw = raw;
@@ -474,6 +474,7 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
   if (ev) {
     ev->k = bestk;
     ev->states_raw = bestraw;
+    ev->minimized = s->minimize;
     extract_evaluate(r, best, d, ev);
   }
   return RNF_EXIT_OK;

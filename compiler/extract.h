@@ -30,6 +30,7 @@ typedef struct Eval {
   int equivalent;           /* generated languages: 1 equal to target, 0 not, -1 unknown */
   int32_t *cex;             /* when equivalent == 0: a shortest counterexample (symbols) */
   int cexlen;
+  int minimized;            /* extract.minimize: states_min is after minimization */
   const char *split;        /* the split measured: "test", or "validation" / "training"
                                when the data has no test split */
 } Eval;

@@ -505,11 +505,15 @@ static int write_outputs(Output *outs, int n, const EmitInput *in, const ReportI
 static void print_summary(const Spec *s, const Eval *ev)
 {
   if (rnf_verbosity < 0) return;
+  char raw[48];
+  if (ev->minimized) snprintf(raw, sizeof raw, "%d before minimization", ev->states_raw);
+  else snprintf(raw, sizeof raw, "not minimized");
   fprintf(stderr,
           "%s: network %.2f%%, automaton %.2f%%, fidelity %.2f%% on %s data; "
-          "%d states (%d before minimization), %d symbol classes, k=%d\n",
+          "%d state%s (%s), %d symbol class%s, k=%d\n",
           s->name, 100 * ev->net_acc, 100 * ev->fsa_acc, 100 * ev->fidelity,
-          ev->split ? ev->split : "test", ev->states_min, ev->states_raw, ev->nsymclass, ev->k);
+          ev->split ? ev->split : "test", ev->states_min, ev->states_min == 1 ? "" : "s", raw,
+          ev->nsymclass, ev->nsymclass == 1 ? "" : "es", ev->k);
   if (ev->equivalent == 1)
     fprintf(stderr, "%s: the automaton is exactly equivalent to the target language\n", s->name);
 }

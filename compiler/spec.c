@@ -762,6 +762,19 @@ static void check_rules(Ck *c)
   const Setting *gen = seen(c, "data", "generate"), *train = seen(c, "data", "train");
   const Setting *tokens = good(c, "data", "tokens"), *alpha = good(c, "data", "alphabet");
 
+  /* extraction: X-means grows from k up to kmax, so k above kmax would be
+  ** raised silently; max_states 1 leaves only the start state to cluster */
+  const Setting *kst = good(c, "extract", "k"), *kmx = good(c, "extract", "kmax"),
+                *mst = good(c, "extract", "max_states");
+  if (kst && s->extract.method == EXTRACT_XMEANS && s->extract.k > 0 && s->extract.k > s->extract.kmax) {
+    err(c, val_loc(kst), "with 'method xmeans', 'k' (%d) is where X-means starts and must not exceed "
+        "'kmax' (%d)", s->extract.k, s->extract.kmax);
+    if (kmx) note(c, val_loc(kmx), "'kmax' is set here");
+  }
+  if (mst && s->extract.max_states == 1)
+    err(c, val_loc(mst), "'max_states' must be 0 (all) or at least 2: one sampled state cannot make "
+        "two clusters");
+
   if (!c->sect_seen[0]) {
     if (!c->data_misspelt)
       err(c, c->a->loc, "model '%s' has no 'data' section; add 'data { generate tomita 4; }' or "

@@ -448,7 +448,7 @@ int rnn_train(const SpecRnn *s, const Dataset *d, Rnn *out, TrainLog *log)
     }
   }
   memcpy(r->params, best, P * sizeof *best);
-  if (rnf_verbosity > 0 && done > 0)
+  if (rnf_verbosity > 0 && done > 0 && has_valid)
     fprintf(stderr, "restored the weights of epoch %d\n", best_epoch);
   if (log) log->best_epoch = best_epoch;
 
