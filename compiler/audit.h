@@ -4,7 +4,7 @@
 ** Contract: the same EmitInput the code back ends take; each printer writes
 ** one complete document to F and returns 0 (or an RNF_EXIT_* code after
 ** reporting).  Byte-identical output for identical input.  Data strings
-** (class names through esc_display, symbols through audit_symbol) become
+** (class names through esc_display, symbols through audit_symbols) become
 ** display text once, then each printer escapes its own syntax, so any
 ** vocabulary yields a valid document.
 ** The JSON schema is docs/fsa.schema.json, described in docs/audit.md.
@@ -39,9 +39,11 @@ int emit_html(const ReportInput *in, FILE *f);
 ** symbol otherwise).  Returns the count; *OUT (caller frees) the symbols. */
 int audit_class_members(const EmitInput *in, int s, int c, int32_t **out);
 
-/* Symbol A as display text (esc.h's rules over the bytes it stands for:
-** the byte, the code point or the word; a space as \x20), or "<unk>".
-** Printers escape only their own syntax on it.  Caller frees. */
-char *audit_symbol(const EmitInput *in, int a);
+/* Every symbol as display text, by symbol id (esc.h's rules over the
+** bytes it stands for, tok_sym_text: the byte, the code point or the word;
+** a space as \x20), "<unk>" for the unknown symbol.  Built once per
+** document; printers escape only their own syntax on it. */
+char **audit_symbols(const EmitInput *in);
+void audit_symbols_free(const EmitInput *in, char **names);
 
 #endif

@@ -133,9 +133,9 @@ static void put_provenance(FILE *o, const Plan *pl)
   }
   if (ev) {
     /* no test split: the figures are on validation or training data, and say so */
-    if (!ev->split || !strcmp(ev->split, "test")) fputs("** Test set:   network accuracy ", o);
-    else fprintf(o, "** %s set (no test set): network accuracy ",
-                 !strcmp(ev->split, "validation") ? "Validation" : "Training");
+    const char *sp = eval_split_name(ev->split);
+    if (ev->split == EVAL_TEST) fputs("** Test set:   network accuracy ", o);
+    else fprintf(o, "** %c%s set (no test set): network accuracy ", sp[0] - 'a' + 'A', sp + 1);
     put_pct(o, ev->net_acc);
     fputs(", automaton accuracy ", o); put_pct(o, ev->fsa_acc);
     fputs(", fidelity ", o); put_pct(o, ev->fidelity);

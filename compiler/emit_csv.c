@@ -38,6 +38,7 @@ int emit_csv(const EmitInput *in, FILE *f)
 {
   const Fsa *fsa = in->fsa;
   size_t m = (size_t)fsa->nsym;
+  char **names = audit_symbols(in);
   fputs("from,from_label,from_is_start,symbol_class,symbols,to,to_label,count,confidence,filled\r\n", f);
   for (int s = 0; s < fsa->nstates; s++)
     for (int c = 0; c < fsa->nsymclass; c++) {
@@ -46,7 +47,7 @@ int emit_csv(const EmitInput *in, FILE *f)
       int t = fsa->next[(size_t)s * m + (size_t)mem[0]];
       uint64_t count = 0, total = 0;
       int filled = 1;
-      /* members joined by spaces; audit_symbol shows a space as \x20, so
+      /* members joined by spaces; audit_symbols shows a space as \x20, so
       ** none is inside a member */
       size_t cap = 64, len = 0;
       char *syms = xmalloc(cap);
@@ -56,13 +57,12 @@ int emit_csv(const EmitInput *in, FILE *f)
         if (fsa->count) count += fsa->count[cell];
         if (fsa->total) total += fsa->total[cell];
         if (!fsa->filled || !fsa->filled[cell]) filled = 0;
-        char *d = audit_symbol(in, mem[j]);
+        const char *d = names[mem[j]];
         size_t dl = strlen(d);
         while (len + dl + 2 > cap) syms = xrealloc(syms, cap *= 2);
         if (j) syms[len++] = ' ';
         memcpy(syms + len, d, dl + 1);
         len += dl;
-        free(d);
       }
       fprintf(f, "%d,", s);
       csv_text(f, in->class_names[fsa->label[s]]);
@@ -78,5 +78,6 @@ int emit_csv(const EmitInput *in, FILE *f)
       free(syms);
       free(mem);
     }
+  audit_symbols_free(in, names);
   return RNF_EXIT_OK;
 }

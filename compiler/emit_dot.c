@@ -84,6 +84,7 @@ int emit_dot(const EmitInput *in, FILE *f)
   char *done = xmalloc((size_t)fsa->nsymclass);
   int32_t *rep = xmalloc((size_t)fsa->nsymclass * sizeof *rep);   /* a member of each class */
   uint64_t *ctr = xmalloc((size_t)fsa->nsymclass * sizeof *ctr);   /* traffic from s per class */
+  char **names = audit_symbols(in);
   for (int a = m - 1; a >= 0; a--) rep[fsa->symclass[a]] = a;
   for (int s = 0; s < n; s++) {
     memset(done, 0, (size_t)fsa->nsymclass);
@@ -114,9 +115,7 @@ int emit_dot(const EmitInput *in, FILE *f)
           if (!fsa->filled || !fsa->filled[cell]) all_filled = 0;
           if (shown == EDGE_NAMES) { hidden++; continue; }
           if (shown++) fputs(j ? " " : " | ", f);
-          char *nm = audit_symbol(in, mem[j]);
-          dot_disp(f, nm);
-          free(nm);
+          dot_disp(f, names[mem[j]]);
         }
         free(mem);
       }
@@ -128,5 +127,6 @@ int emit_dot(const EmitInput *in, FILE *f)
   }
   fprintf(f, "}\n");
   free(cls); free(done); free(rep); free(ctr);
+  audit_symbols_free(in, names);
   return RNF_EXIT_OK;
 }

@@ -48,16 +48,15 @@ static void pct(FILE *f, double x) { fprintf(f, "%.2f%%", 100.0 * x); }
 ** what extract_evaluate fell back to. */
 static const Split *eval_split(const ReportInput *in)
 {
-  const char *sp = in->emit->eval->split;
-  const Dataset *d = in->data;
-  return !sp || !strcmp(sp, "test") ? &d->test : !strcmp(sp, "validation") ? &d->valid : &d->train;
+  EvalSplit sp = in->emit->eval->split;
+  return sp == EVAL_VALID ? &in->data->valid : sp == EVAL_TRAIN ? &in->data->train : &in->data->test;
 }
 
-static void metrics(FILE *f, const ReportInput *in)
+static void metrics(FILE *f, const ReportInput *in, char *const *names)
 {
   const Eval *e = in->emit->eval;
   fprintf(f, "<h2 id=\"metrics\">Metrics</h2>\n<table>\n");
-  const char *sp = e->split ? e->split : "test";
+  const char *sp = eval_split_name(e->split);
   fprintf(f, "<tr><th>network %s accuracy</th><td>", sp); pct(f, e->net_acc); fprintf(f, "</td></tr>\n");
   fprintf(f, "<tr><th>automaton %s accuracy</th><td>", sp); pct(f, e->fsa_acc); fprintf(f, "</td></tr>\n");
   fprintf(f, "<tr><th>fidelity (agreement on %s data)</th><td>", sp); pct(f, e->fidelity); fprintf(f, "</td></tr>\n");
@@ -75,11 +74,7 @@ static void metrics(FILE *f, const ReportInput *in)
     fputs("; shortest input they disagree on: ", f);
     if (e->cexlen == 0) fputs("the empty input", f);
     fputs(e->cexlen ? "<code>" : "", f);
-    for (int i = 0; i < e->cexlen; i++) {
-      char *d = audit_symbol(in->emit, e->cex[i]);
-      html_disp(f, d);
-      free(d);
-    }
+    for (int i = 0; i < e->cexlen; i++) html_disp(f, names[e->cex[i]]);
     fputs(e->cexlen ? "</code>" : "", f);
   }
   fputs("</td></tr>\n", f);
@@ -209,7 +204,7 @@ static void graph(FILE *f, const ReportInput *in)
   fprintf(f, "</div>\n");
 }
 
-static void symbol_classes(FILE *f, const ReportInput *in)
+static void symbol_classes(FILE *f, const ReportInput *in, char *const *names)
 {
   const Fsa *fsa = in->emit->fsa;
   fprintf(f, "<h2 id=\"symbol-classes\">Symbol classes</h2>\n<p>Symbols that every state "
@@ -221,9 +216,7 @@ static void symbol_classes(FILE *f, const ReportInput *in)
     fprintf(f, "<tr><td>%d</td><td>%d</td><td>", c, k);
     for (int j = 0; j < k && j < MAX_MEMBERS; j++) {
       fprintf(f, "%s<code>", j ? " " : "");
-      char *d = audit_symbol(in->emit, mem[j]);
-      html_disp(f, d);
-      free(d);
+      html_disp(f, names[mem[j]]);
       fprintf(f, "</code>");
     }
     if (k > MAX_MEMBERS) fprintf(f, " &hellip; and %d more", k - MAX_MEMBERS);
@@ -241,7 +234,7 @@ static void disagreements(FILE *f, const ReportInput *in, const int32_t *net, co
   for (int i = 0; i < t->n; i++) total += net[i] != aut[i];
   fprintf(f, "<h2 id=\"disagreements\">Disagreements</h2>\n<p>%d of %d %s inputs are "
              "classified differently by the automaton and the network.</p>\n", total, t->n,
-          in->emit->eval->split ? in->emit->eval->split : "test");
+          eval_split_name(in->emit->eval->split));
   if (!total) return;
   fprintf(f, "<table>\n<tr><th>input</th><th>true</th><th>network</th><th>automaton</th></tr>\n");
   for (int i = 0; i < t->n && shown < MAX_DISAGREE; i++) {
@@ -293,13 +286,15 @@ int emit_html(const ReportInput *in, FILE *f)
              "by rnnfsac %s.</p>\n", (unsigned long long)p->hash,
           (unsigned long long)p->data_seed, (unsigned long long)p->rnn_seed,
           (unsigned long long)p->extract_seed, p->version);
-  metrics(f, in);
+  char **names = audit_symbols(in->emit);
+  metrics(f, in, names);
   fprintf(f, "<h2 id=\"confusion\">Confusion matrices</h2>\n");
   confusion_table(f, in, "network", net);
   confusion_table(f, in, "automaton", aut);
   training(f, in);
   graph(f, in);
-  symbol_classes(f, in);
+  symbol_classes(f, in, names);
+  audit_symbols_free(in->emit, names);
   disagreements(f, in, net, aut);
   fprintf(f, "</body>\n</html>\n");
   free(net);

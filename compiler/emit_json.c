@@ -23,11 +23,10 @@ static json_t *jstr(const char *s)
   return j;
 }
 
-static json_t *jsym(const EmitInput *in, int a)
+/* Display text that is already made (audit_symbols). */
+static json_t *jdisp(const char *d)
 {
-  char *d = audit_symbol(in, a);
   json_t *j = json_string(d);
-  free(d);
   RNF_ASSERT(j);
   return j;
 }
@@ -57,7 +56,7 @@ static json_t *evaluation(const Eval *e)
                         e->states_raw, "states", e->states_min, "symbol_classes", e->nsymclass);
   json_object_set_new(j, "equivalent_to_target",
                       e->equivalent < 0 ? json_null() : json_boolean(e->equivalent));
-  json_object_set_new(j, "split", json_string(e->split ? e->split : "test"));
+  json_object_set_new(j, "split", json_string(eval_split_name(e->split)));
   return j;
 }
 
@@ -67,6 +66,7 @@ int emit_json(const EmitInput *in, FILE *f)
   const Tokenizer *tok = in->tok;
   size_t m = (size_t)fsa->nsym;
   json_t *root = json_object();
+  char **names = audit_symbols(in);
   json_object_set_new(root, "format", json_string("rnnfsac-fsa"));
   json_object_set_new(root, "version", json_integer(1));
   json_object_set_new(root, "provenance", provenance(in->prov));
@@ -86,16 +86,16 @@ int emit_json(const EmitInput *in, FILE *f)
   json_t *syms = json_array();
   for (int a = 0; a < fsa->nsym; a++)
     json_array_append_new(syms, json_pack("{s:i, s:o, s:i}", "id", a, "name",
-                                          jsym(in, a), "class", fsa->symclass[a]));
+                                          jdisp(names[a]), "class", fsa->symclass[a]));
   json_object_set_new(root, "symbols", syms);
 
   json_t *sc = json_array();
   for (int c = 0; c < fsa->nsymclass; c++) {
     int32_t *mem;
     int k = audit_class_members(in, -1, c, &mem);
-    json_t *names = json_array();
-    for (int j = 0; j < k; j++) json_array_append_new(names, jsym(in, mem[j]));
-    json_array_append_new(sc, json_pack("{s:i, s:o}", "id", c, "members", names));
+    json_t *members = json_array();
+    for (int j = 0; j < k; j++) json_array_append_new(members, jdisp(names[mem[j]]));
+    json_array_append_new(sc, json_pack("{s:i, s:o}", "id", c, "members", members));
     free(mem);
   }
   json_object_set_new(root, "symbol_classes", sc);
@@ -125,7 +125,7 @@ int emit_json(const EmitInput *in, FILE *f)
         if (fsa->total) total += fsa->total[cell];
         if (!fsa->filled || !fsa->filled[cell]) filled = 0;
         if (j < 10 && fsa->count && fsa->count[cell])
-          json_array_append_new(top, jsym(in, mem[j]));
+          json_array_append_new(top, jdisp(names[mem[j]]));
       }
       json_t *t = json_pack("{s:i, s:i, s:i}", "from", s, "symbol_class", c,
                             "to", fsa->next[(size_t)s * m + (size_t)mem[0]]);
@@ -145,6 +145,7 @@ int emit_json(const EmitInput *in, FILE *f)
   int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
   fputc('\n', f);
   json_decref(root);
+  audit_symbols_free(in, names);
   if (rc != 0) rnf_internal(__FILE__, __LINE__, "cannot serialize the state table");
   return RNF_EXIT_OK;
 }

@@ -483,7 +483,7 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
 void extract_evaluate(const Rnn *r, const Fsa *f, const Dataset *d, Eval *ev)
 {
   const Split *sp = first_nonempty(&d->test, &d->valid, &d->train);
-  ev->split = sp == &d->test ? "test" : sp == &d->valid ? "validation" : "training";
+  ev->split = sp == &d->test ? EVAL_TEST : sp == &d->valid ? EVAL_VALID : EVAL_TRAIN;
   int32_t *pred = predictions(r, sp);
   long ok = 0;
   for (int i = 0; i < sp->n; i++) ok += pred[i] == sp->label[i];
@@ -506,4 +506,9 @@ void eval_free(Eval *ev)
   free(ev->cex);
   ev->cex = NULL;
   ev->cexlen = 0;
+}
+
+const char *eval_split_name(EvalSplit s)
+{
+  return s == EVAL_VALID ? "validation" : s == EVAL_TRAIN ? "training" : "test";
 }

@@ -19,6 +19,8 @@
 #include "fsa.h"
 #include "cluster.h"
 
+typedef enum { EVAL_TEST, EVAL_VALID, EVAL_TRAIN } EvalSplit;   /* 0: a zeroed Eval is "test" */
+
 typedef struct Eval {
   double net_acc;           /* network test accuracy */
   double fsa_acc;           /* automaton test accuracy */
@@ -31,8 +33,8 @@ typedef struct Eval {
   int32_t *cex;             /* when equivalent == 0: a shortest counterexample (symbols) */
   int cexlen;
   int minimized;            /* extract.minimize: states_min is after minimization */
-  const char *split;        /* the split measured: "test", or "validation" / "training"
-                               when the data has no test split */
+  EvalSplit split;          /* the split measured: test, or (no test split) validation
+                               or training */
 } Eval;
 
 /* Returns RNF_EXIT_OK or an exit code; *out is a new automaton (caller frees). */
@@ -41,6 +43,8 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
 ** EV must be zeroed or come from an earlier call (its cex is replaced). */
 void extract_evaluate(const Rnn *r, const Fsa *f, const Dataset *d, Eval *ev);
 void eval_free(Eval *ev);
+/* "test", "validation" or "training". */
+const char *eval_split_name(EvalSplit s);
 
 /* kmeans (k-means++ seeding over N rows of X) now lives in cluster.h. */
 

@@ -512,7 +512,7 @@ static void print_summary(const Spec *s, const Eval *ev)
           "%s: network %.2f%%, automaton %.2f%%, fidelity %.2f%% on %s data; "
           "%d state%s (%s), %d symbol class%s, k=%d\n",
           s->name, 100 * ev->net_acc, 100 * ev->fsa_acc, 100 * ev->fidelity,
-          ev->split ? ev->split : "test", ev->states_min, ev->states_min == 1 ? "" : "s", raw,
+          eval_split_name(ev->split), ev->states_min, ev->states_min == 1 ? "" : "s", raw,
           ev->nsymclass, ev->nsymclass == 1 ? "" : "es", ev->k);
   if (ev->equivalent == 1)
     fprintf(stderr, "%s: the automaton is exactly equivalent to the target language\n", s->name);

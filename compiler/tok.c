@@ -91,6 +91,41 @@ static void tables_free(TokTables *tt)
 
 const TokTables *tok_tables(const Tokenizer *t) { return t->priv; }
 
+static size_t utf8_encode(uint32_t c, char *o)
+{
+  if (c < 0x80) { o[0] = (char)c; return 1; }
+  if (c < 0x800) { o[0] = (char)(0xC0 | (c >> 6)); o[1] = (char)(0x80 | (c & 0x3F)); return 2; }
+  if (c < 0x10000) {
+    o[0] = (char)(0xE0 | (c >> 12)); o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (c & 0x3F)); return 3;
+  }
+  o[0] = (char)(0xF0 | (c >> 18)); o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((c >> 6) & 0x3F)); o[3] = (char)(0x80 | (c & 0x3F)); return 4;
+}
+
+const char *tok_sym_text(const Tokenizer *t, int a, char buf[4], size_t *len)
+{
+  if (a < 0 || a >= t->nsym || a == t->unk) return NULL;
+  switch (t->kind) {
+  case TOKS_ALPHABET:
+  case TOKS_BYTES:
+    for (int b = 0; b < 256; b++)
+      if (t->bytemap[b] == a) { buf[0] = (char)b; *len = 1; return buf; }
+    return NULL;
+  case TOKS_CHARS: {
+    const TokTables *tt = t->priv;
+    for (int32_t i = 0; i < tt->ncp; i++)
+      if (tt->cpsym[i] == a) { *len = utf8_encode(tt->cp[i], buf); return buf; }
+    return NULL;
+  }
+  case TOKS_WORDS:
+    *len = strlen(t->sym_names[a]);    /* a word's name is its bytes */
+    return t->sym_names[a];
+  }
+  return NULL;
+}
+
+
 rnf_trie tok_trie(const Tokenizer *t)
 {
   const TokTables *tt = t->priv;
@@ -197,18 +232,6 @@ static int cpsym_cmp(const void *pa, const void *pb)
 {
   uint32_t a = ((const CpSym *)pa)->cp, b = ((const CpSym *)pb)->cp;
   return (a > b) - (a < b);
-}
-
-static size_t utf8_encode(uint32_t c, char *o)
-{
-  if (c < 0x80) { o[0] = (char)c; return 1; }
-  if (c < 0x800) { o[0] = (char)(0xC0 | (c >> 6)); o[1] = (char)(0x80 | (c & 0x3F)); return 2; }
-  if (c < 0x10000) {
-    o[0] = (char)(0xE0 | (c >> 12)); o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (c & 0x3F)); return 3;
-  }
-  o[0] = (char)(0xF0 | (c >> 18)); o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((c >> 6) & 0x3F)); o[3] = (char)(0x80 | (c & 0x3F)); return 4;
 }
 
 void tok_build_chars(Tokenizer *t, char *const *texts, const size_t *lens, int n, int vocab, int min_count)

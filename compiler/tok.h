@@ -38,6 +38,10 @@ typedef struct TokTables {
 /* Never NULL for an initialized tokenizer (tables are empty for kinds
 ** that do not use them). */
 const TokTables *tok_tables(const Tokenizer *t);
+/* The input bytes symbol A stands for -- its byte, its code point's UTF-8
+** (in BUF) or its word -- and *LEN their count; NULL for the unknown
+** symbol.  Linear in the symbols: for tables built once, not per input. */
+const char *tok_sym_text(const Tokenizer *t, int a, char buf[4], size_t *len);
 rnf_trie tok_trie(const Tokenizer *t);
 rnf_cpmap tok_cpmap(const Tokenizer *t);
 
