@@ -27,6 +27,7 @@
 
 #include <cblas.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,10 +98,14 @@ static void usage(FILE *f)
     "5 file I/O error, 6 verification failed\n");
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
 {
+  va_list ap;
+  va_start(ap, fmt);
   fprintf(stderr, "rnnfsac: error: ");
-  fprintf(stderr, fmt, arg);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
   fprintf(stderr, "\nusage: rnnfsac [options] SPEC [-o OUT ...] (try 'rnnfsac --help')\n");
   return RNF_EXIT_USAGE;
 }
@@ -153,7 +158,7 @@ static int parse_args(int argc, char **argv, Options *o)
     else if (!strncmp(a, "--target=", 9)) o->target = a + 9;
     else if (!strncmp(a, "--cache-dir=", 12)) {
       o->cache_dir = a + 12;
-      if (!*o->cache_dir) return usage_error("%s", "--cache-dir needs a folder name");
+      if (!*o->cache_dir) return usage_error("--cache-dir needs a folder name");
     }
     else if (!strcmp(a, "--target")) {
       if (i + 1 >= argc) return usage_error("option '%s' needs an argument", a);
@@ -168,8 +173,8 @@ static int parse_args(int argc, char **argv, Options *o)
       else if (i + 1 < argc) v = argv[++i];
       else return usage_error("option '%s' needs an argument", a);
       if (a[1] == 'o') {
-        if (!*v) return usage_error("%s", "empty output file name");
-        if (o->noutputs == MAX_OUTPUTS) return usage_error("%s", "too many -o options (at most 32)");
+        if (!*v) return usage_error("empty output file name");
+        if (o->noutputs == MAX_OUTPUTS) return usage_error("too many -o options (at most 32)");
         if (out_kind(v) < 0)
           return usage_error("cannot tell what to write for '%s': supported extensions are "
                              ".c, .h, .dot, .json, .csv, .html, .ll, .bc and .o", v);
@@ -185,14 +190,14 @@ static int parse_args(int argc, char **argv, Options *o)
           return usage_error("-j expects a thread count between 1 and 256, got '%s'", v);
         o->threads = (int)n;
       } else {
-        if (!*v) return usage_error("%s", "--cache-dir needs a folder name");
+        if (!*v) return usage_error("--cache-dir needs a folder name");
         o->cache_dir = v;
       }
     } else {
       return usage_error("unknown option '%s'", a);
     }
   }
-  if (!o->spec_path) return usage_error("%s", "no spec file given");
+  if (!o->spec_path) return usage_error("no spec file given");
   int llvm = 0;
   for (int i = 0; i < o->noutputs; i++) llvm |= is_llvm((OutKind)out_kind(o->outputs[i]));
   if (!llvm && (o->target || o->opt_given))
@@ -356,21 +361,6 @@ static char *canon_out(const char *path)
   return r;
 }
 
-/* An input's real path (NULL if it cannot be resolved: then nothing
-** written can be it). */
-static char *canon_in(const char *path)
-{
-  return path ? realpath(path, NULL) : NULL;
-}
-
-static int refuse(const char *fmt, const char *a, const char *b, const char *why)
-{
-  char *m = xasprintf(fmt, a, b, why);
-  int rc = usage_error("%s", m);
-  free(m);
-  return rc;
-}
-
 /* Decide every file the outputs write -- a .c writes the .h beside it; an
 ** LLVM output too, unless another output already writes that .h -- and
 ** refuse, before anything runs, two outputs on one file and an output
@@ -405,17 +395,18 @@ static int plan_outputs(const Options *o, const Spec *spec, Output *outs)
       x->hpath = x->hcanon = NULL;
     }
   }
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < i; j++) {
-      const Output *a = &outs[i], *b = &outs[j];
-      int same = !strcmp(a->canon, b->canon), viah = 0;
-      if (!same && a->hcanon && (!strcmp(a->hcanon, b->canon) || (b->hcanon && !strcmp(a->hcanon, b->hcanon))))
-        same = viah = 1;
-      if (!same && b->hcanon && !strcmp(b->hcanon, a->canon)) same = viah = 1;
-      if (same)
-        return refuse("-o %s and -o %s write the same file%s", b->path, a->path,
-                      viah ? " (a .c output also writes the .h beside it)" : "");
-    }
+  /* every file written: [2i] output i itself, [2i+1] its .h (or none) */
+  const char *file[2 * MAX_OUTPUTS];
+  for (int i = 0; i < n; i++) {
+    file[2 * i] = outs[i].canon;
+    file[2 * i + 1] = outs[i].hcanon;
+  }
+  static const char *const via_h = " (a .c output also writes the .h beside it)";
+  for (int f = 0; f < 2 * n; f++)
+    for (int g = 0; g < f; g++)
+      if (file[f] && file[g] && !strcmp(file[f], file[g]))
+        return usage_error("-o %s and -o %s write the same file%s", outs[g / 2].path,
+                           outs[f / 2].path, f % 2 || g % 2 ? via_h : "");
   const char *ins[4] = { spec->file, NULL, NULL, NULL };
   const char *what[4] = { "the spec", "the training data", "the validation data", "the test data" };
   if (spec->data.source == SRC_FILES) {
@@ -424,21 +415,14 @@ static int plan_outputs(const Options *o, const Spec *spec, Output *outs)
     ins[3] = spec->data.test;
   }
   for (int k = 0; k < 4; k++) {
-    char *in = canon_in(ins[k]);
-    if (!in) continue;
-    for (int i = 0; i < n; i++) {
-      const Output *x = &outs[i];
-      int viah = x->hcanon && !strcmp(x->hcanon, in);
-      if (viah || !strcmp(x->canon, in)) {
-        char *m = xasprintf("-o %s would overwrite %s '%s'%s", x->path, what[k], ins[k],
-                            viah ? " (it writes the .h beside it)" : "");
-        int rc = usage_error("%s", m);
-        free(m);
-        free(in);
-        return rc;
-      }
-    }
+    char *in = ins[k] ? realpath(ins[k], NULL) : NULL;   /* unresolvable: nothing written is it */
+    int hit = -1;
+    for (int f = 0; in && f < 2 * n && hit < 0; f++)
+      if (file[f] && !strcmp(file[f], in)) hit = f;
     free(in);
+    if (hit >= 0)
+      return usage_error("-o %s would overwrite %s '%s'%s", outs[hit / 2].path, what[k], ins[k],
+                         hit % 2 ? " (it writes the .h beside it)" : "");
   }
   return RNF_EXIT_OK;
 }
