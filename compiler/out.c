@@ -92,30 +92,34 @@ int out_open(OutFile *o, const char *path)
   return out_open_why(o, path, NULL, 0);
 }
 
+/* Flush, sync and close; a failure is reported and the temporary
+** removed, so the file is simply gone (out_abort's state). */
 static int finish(OutFile *o, char *why, size_t whylen)
 {
   int err = 0;
-  if (!o->fp) return o->err;
   if (fflush(o->fp) != 0 || ferror(o->fp)) err = errno ? errno : EIO;
   if (!err && fsync(fileno(o->fp)) != 0 && errno != EINVAL) err = errno;
   if (fclose(o->fp) != 0 && !err) err = errno;
   o->fp = NULL;
-  o->err = err;
-  if (err) fail(o->path, err, why, whylen);
-  return err;
+  if (!err) return 0;
+  fail(o->path, err, why, whylen);
+  out_abort(o);
+  return -1;
 }
 
 int out_finish(OutFile *o)
 {
-  return finish(o, NULL, 0) ? -1 : 0;
+  return finish(o, NULL, 0);
 }
 
 int out_commit_why(OutFile *o, char *why, size_t whylen)
 {
-  int err = o->fp ? finish(o, why, whylen) : 0;
-  if (!err && o->err) err = -1;             /* out_finish failed and said so */
-  if (!err && rename(o->tmp, o->path) != 0) fail(o->path, err = errno, why, whylen);
-  if (err) unlink(o->tmp);
+  if (o->fp && finish(o, why, whylen) != 0) return -1;
+  int err = rename(o->tmp, o->path) != 0 ? errno : 0;
+  if (err) {
+    fail(o->path, err, why, whylen);
+    unlink(o->tmp);
+  }
   track(o->tmp, 0);
   free(o->tmp); free(o->path);
   memset(o, 0, sizeof *o);

@@ -16,18 +16,18 @@ typedef struct OutFile {
   FILE *fp;           /* write here */
   char *path;         /* final name */
   char *tmp;          /* temporary name */
-  int err;            /* errno of a failed out_finish */
 } OutFile;
 
 /* 0 on success; on failure reports "cannot write PATH: reason" and returns
 ** -1.  PATH being a folder fails here, not at commit. */
 int out_open(OutFile *o, const char *path);
 /* Flush, sync and close the temporary without renaming it: 0, or -1 with
-** a message.  Finishing every file before committing any keeps a set of
-** outputs all or nothing when a disk fills up half-way. */
+** a message and the temporary removed (as out_abort).  Finishing every
+** file before committing any keeps a set of outputs all or nothing when a
+** disk fills up half-way. */
 int out_finish(OutFile *o);
 /* 0 on success (the file now exists under its final name), -1 with a
-** message (none again if out_finish already failed). */
+** message. */
 int out_commit(OutFile *o);
 void out_abort(OutFile *o);
 /* As out_open / out_commit, but a failure is put in WHY ("cannot write
