@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-size_t esc_utf8_len(const unsigned char *s, size_t n)
+/* The valid UTF-8 sequence at S: its length (0 if invalid), *CP its code point. */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 {
   unsigned c = s[0];
+  *cp = c;
   size_t len;
   unsigned min;
   if (c < 0x80) return 1;
@@ -19,14 +21,21 @@ size_t esc_utf8_len(const unsigned char *s, size_t n)
   else if (c >= 0xf0 && c <= 0xf4) { len = 4; min = 0x10000; }
   else return 0;
   if (n < len) return 0;
-  unsigned cp = c & (0x3fu >> (len - 1));
+  uint32_t v = c & (0x3fu >> (len - 1));
   for (size_t i = 1; i < len; i++) {
     if ((s[i] & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3fu);
+    v = (v << 6) | (s[i] & 0x3fu);
   }
   /* overlong forms, surrogates and values past U+10FFFF are invalid */
-  if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return 0;
+  if (v < min || (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff) return 0;
+  *cp = v;
   return len;
+}
+
+size_t esc_utf8_len(const unsigned char *s, size_t n)
+{
+  uint32_t cp;
+  return utf8_seq(s, n, &cp);
 }
 
 /* Code points that are invisible or reorder text around them: C1
@@ -49,21 +58,15 @@ static int invisible(uint32_t c)
   return 0;
 }
 
-static uint32_t decode(const unsigned char *s, size_t k)
-{
-  uint32_t c = s[0] & (0x7fu >> k);
-  for (size_t i = 1; i < k; i++) c = (c << 6) | (s[i] & 0x3fu);
-  return c;
-}
-
 char *esc_display(const char *s, size_t n)
 {
   const unsigned char *u = (const unsigned char *)s;
   char *out = xmalloc(4 * n + 1), *o = out;    /* \u{XXXXX} (9) <= 4 x a 3..4-byte sequence */
   for (size_t i = 0; i < n;) {
-    size_t k = esc_utf8_len(u + i, n - i);
-    if (k > 1 && invisible(decode(u + i, k))) {
-      o += sprintf(o, "\\u{%04X}", (unsigned)decode(u + i, k));
+    uint32_t cp;
+    size_t k = utf8_seq(u + i, n - i, &cp);
+    if (k > 1 && invisible(cp)) {
+      o += sprintf(o, "\\u{%04X}", (unsigned)cp);
       i += k;
     } else if (k == 1 && u[i] >= 0x20 && u[i] != 0x7f && u[i] != '\\') {
       *o++ = (char)u[i++];
