@@ -9,6 +9,7 @@
 ** feed() over pseudo-random chunks, which exercises streaming.
 */
 #include "verify.h"
+#include "emit_plan.h"
 #include "common.h"
 #include "diag.h"
 #include "out.h"
@@ -203,8 +204,7 @@ static int check_single(const Paths *pa, const Inputs *in, const EmitInput *em)
   int rc = emit_c(em, NULL, h, NULL);
   if (fclose(h) != 0 && rc == RNF_EXIT_OK) rc = io_error(pa->h);
   if (rc != RNF_EXIT_OK) return rc;
-  char *up = xstrdup(em->prefix);
-  for (char *q = up; *q; q++) if (*q >= 'a' && *q <= 'z') *q = (char)(*q - 'a' + 'A');
+  char *up = plan_upper(em->prefix);   /* the macro names emit_c uses */
   char *src = xasprintf("#define %s_IMPLEMENTATION\n#include \"cls.h\"\n", up);
   int bad = write_file(pa->one, src) != 0;
   free(src);
