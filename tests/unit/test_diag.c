@@ -34,6 +34,15 @@ static char *capture(void (*fn)(void))
   return buf;
 }
 
+/* What FN prints about FILE, whose text is TEXT (LEN bytes), from a
+** clean diagnostics state. */
+static char *render(const char *file, const char *text, size_t len, void (*fn)(void))
+{
+  diag_reset();
+  diag_add_source(file, text, len);
+  return capture(fn);
+}
+
 static const char src[] = "model m {\n\trnn { cell gru; hiden 16; }\r\n  data { alphabet \"\xc3\xa9x\"; }\n}\n";
 
 static void emit_unknown_key(void)
@@ -46,9 +55,7 @@ static void test_caret_under_span_with_tab(void **state)
 {
   (void)state;
   setenv("NO_COLOR", "1", 1);
-  diag_reset();
-  diag_add_source("t.spec", src, sizeof src - 1);
-  char *out = capture(emit_unknown_key);
+  char *out = render("t.spec", src, sizeof src - 1, emit_unknown_key);
   assert_string_equal(out,
     "t.spec:2:17: error: unknown key 'hiden'\n"
     "\trnn { cell gru; hiden 16; }\n"
@@ -68,9 +75,7 @@ static void emit_utf8(void)
 static void test_utf8_columns_and_notes(void **state)
 {
   (void)state;
-  diag_reset();
-  diag_add_source("t.spec", src, sizeof src - 1);
-  char *out = capture(emit_utf8);
+  char *out = render("t.spec", src, sizeof src - 1, emit_utf8);
   assert_string_equal(out,
     "t.spec:3:20: note: here\n"
     "  data { alphabet \"\xc3\xa9x\"; }\n"
@@ -147,7 +152,6 @@ static void emit_long(void)
 static void test_long_line_window(void **state)
 {
   (void)state;
-  diag_reset();
   /* line 2: "# " then 248 bytes of a-z, then "WORD!" at 251..255, then 145 'z' */
   char line[401];
   memcpy(line, "# ", 2);
@@ -157,8 +161,7 @@ static void test_long_line_window(void **state)
   line[400] = '\0';
   long_src = malloc(500);
   snprintf(long_src, 500, "model m {\n%s\n}\n", line);
-  diag_add_source("long.spec", long_src, strlen(long_src));
-  char *out = capture(emit_long);
+  char *out = render("long.spec", long_src, strlen(long_src), emit_long);
 
   /* windows of 114 bytes: from 40 before the caret, or up to the line's end */
   char want[4096], w1[200], w2[200], w3[200], w4[200], t4[200];
@@ -193,9 +196,7 @@ static void emit_cr(void)
 static void test_cr_line_ends(void **state)
 {
   (void)state;
-  diag_reset();
-  diag_add_source("cr.spec", cr_src, sizeof cr_src - 1);
-  char *out = capture(emit_cr);
+  char *out = render("cr.spec", cr_src, sizeof cr_src - 1, emit_cr);
   assert_string_equal(out,
     "cr.spec:4:9: error: unknown key\n"
     "  rnn { hiden 1; }\n"
