@@ -413,26 +413,27 @@ static const struct { const char *alias, *section, *key; } synonyms[] = {
 
 static void unknown_key(Ck *c, const Section *sec, const Setting *st)
 {
-  for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++) {
-    if (strcasecmp(synonyms[i].alias, st->key) != 0) continue;
-    if (!strcmp(synonyms[i].key, "train")) c->source_misspelt = true;
-    if (strcmp(synonyms[i].section, sec->name) == 0)
-      err(c, st->loc, "unknown key '%s' in section '%s'; did you mean '%s'?", st->key, sec->name, synonyms[i].key);
+  /* the key meant: a synonym (maybe of another section), else the
+  ** closest key of this section */
+  const char *sug = NULL, *sect = sec->name;
+  for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0] && !sug; i++)
+    if (strcasecmp(synonyms[i].alias, st->key) == 0) { sug = synonyms[i].key; sect = synonyms[i].section; }
+  if (!sug) {
+    const char *cands[NKEYS + 1];
+    int n = 0;
+    for (int i = 0; i < NKEYS; i++)
+      if (strcmp(keys[i].section, sec->name) == 0) cands[n++] = keys[i].key;
+    cands[n] = NULL;
+    sug = diag_suggest(st->key, cands);
+  }
+  if (sug) {
+    if (!strcmp(sug, "generate") || !strcmp(sug, "train"))
+      c->source_misspelt = true;      /* "needs either generate or train" would follow from it */
+    if (strcmp(sect, sec->name) == 0)
+      err(c, st->loc, "unknown key '%s' in section '%s'; did you mean '%s'?", st->key, sec->name, sug);
     else
       err(c, st->loc, "unknown key '%s' in section '%s'; did you mean '%s' in section '%s'?",
-          st->key, sec->name, synonyms[i].key, synonyms[i].section);
-    return;
-  }
-  const char *cands[NKEYS + 1];
-  int n = 0;
-  for (int i = 0; i < NKEYS; i++)
-    if (strcmp(keys[i].section, sec->name) == 0) cands[n++] = keys[i].key;
-  cands[n] = NULL;
-  const char *sug = diag_suggest(st->key, cands);
-  if (sug && (!strcmp(sug, "generate") || !strcmp(sug, "train")))
-    c->source_misspelt = true;      /* "needs either generate or train" would follow from it */
-  if (sug) {
-    err(c, st->loc, "unknown key '%s' in section '%s'; did you mean '%s'?", st->key, sec->name, sug);
+          st->key, sec->name, sug, sect);
     return;
   }
   for (int i = 0; i < NKEYS; i++)
