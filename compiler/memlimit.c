@@ -2,8 +2,9 @@
 ** memlimit.c -- memory estimates made before the large allocations (see
 ** memlimit.h).  The formulas mirror the allocations of data.c (generate),
 ** train.c (rnn_train, rnn_work_new) and extract.c; they are upper bounds
-** within a small factor, which is all a go/no-go check needs.  Doubles,
-** because absurd settings overflow size_t products.
+** within a small factor of what the stage allocates (the process's own
+** libraries and OpenBLAS buffers come on top), which is all a go/no-go
+** check needs.  Doubles, because absurd settings overflow size_t products.
 */
 #include "memlimit.h"
 #include "common.h"
