@@ -309,6 +309,23 @@ static void put_flat_next(FILE *o, const Plan *pl)
   fputs("};\n\n", o);
 }
 
+/* Packed successor words (emit_plan.h), in hex so that each state's byte
+** can be read off: byte r is 8 * the successor of state r. */
+#define PK_T(pl) ((pl)->nrows > 4 ? "uint64_t" : "uint32_t")
+
+static void put_packed_next(FILE *o, const Plan *pl)
+{
+  int wide = pl->nrows > 4;
+  fprintf(o, "static const %s %s_tab_next[%lu] = {\n", PK_T(pl), pl->p, (unsigned long)pl->npk);
+  for (uint32_t x = 0; x < pl->npk; x++) {
+    if (x % 4 == 0) fputs("  ", o);
+    if (wide) fprintf(o, "UINT64_C(0x%016llx)", (unsigned long long)pl->pk[x]);
+    else fprintf(o, "0x%08lxu", (unsigned long)pl->pk[x]);
+    fputs(x + 1 == pl->npk ? "\n" : x % 4 == 3 ? ",\n" : ", ", o);
+  }
+  fputs("};\n\n", o);
+}
+
 static void put_tables(FILE *o, const Plan *pl)
 {
   const char *p = pl->p;
@@ -367,7 +384,19 @@ static void put_tables(FILE *o, const Plan *pl)
   }
 
   if (pl->in->style == STYLE_TABLE) {
-    if (pl->premul && pl->step > 1)
+    if (pl->packed) {
+      fputs("/* Next state, packed: byte r (bits 8r .. 8r+7) of an entry is 8 * the\n"
+            "** state after it from state r", o);
+      if (pl->err >= 0) fprintf(o, " (%d = the error state)", pl->err);
+      fprintf(o, ".  Entries 0 .. %lu:\n", (unsigned long)pl->single - 1);
+      if (pl->swar)
+        fprintf(o, "** after %d bytes; bit %d - j of the index is set where byte j has bit %d\n"
+                "** set.", pl->step, pl->step - 1, pl->swbit);
+      else
+        fprintf(o, "** after %d bytes whose classes are the index's base-%lu digits, the\n"
+                "** first most significant.", pl->step, 1ul << pl->kbits);
+      fprintf(o, "  Entries %lu + class: after one byte. */\n", (unsigned long)pl->single);
+    } else if (pl->premul && pl->step > 1)
       fprintf(o, "/* Next state: row offset (state * %lu) + the classes of %d bytes as a\n"
               "** base-%lu number -> row offset of the state after them; row offset + %lu\n"
               "** + class -> after one byte%s. */\n", (unsigned long)pl->stride, pl->step,
@@ -379,7 +408,8 @@ static void put_tables(FILE *o, const Plan *pl)
     else
       fprintf(o, "/* Next state: [state][input class]%s. */\n",
               pl->err >= 0 ? "; the last row is the error state" : "");
-    if (pl->premul) put_flat_next(o, pl);
+    if (pl->packed) put_packed_next(o, pl);
+    else if (pl->premul) put_flat_next(o, pl);
     else put_matrix(o, ST_T(pl), p, "tab_next", pl->next, pl->nrows, pl->ncls);
   }
 
@@ -549,6 +579,75 @@ static void put_switch_feed(FILE *o, const Plan *pl)
 }
 
 /* <prefix>_feed: the tokenizer's loop around the automaton's step. */
+/* Swar (emit_plan.h): VAR = the 8-byte index of the word W, M its bit
+** per byte; the word is checked apart. */
+static void put_swar_index(FILE *o, const Plan *pl, int n)
+{
+  fprintf(o, "    w%d = %s_load8(p + i%s);\n", n, pl->p, n ? " + 8" : "");
+  if (pl->swbit) fprintf(o, "    m%d = (w%d >> %d) & UINT64_C(0x0101010101010101);\n", n, n, pl->swbit);
+  else fprintf(o, "    m%d = w%d & UINT64_C(0x0101010101010101);\n", n, n);
+  fprintf(o, "    x%d = (unsigned int)((m%d * UINT64_C(0x8040201008040201)) >> 56);\n", n, n);
+}
+
+/* "w<n> ^ m<n> * d ^ rep(clear)": zero iff every byte of word n is one of
+** the two alphabet bytes. */
+static void put_swar_bad(FILE *o, const Plan *pl, int n)
+{
+  fprintf(o, "w%d ^ m%d", n, n);
+  if (pl->swdiff != 1) fprintf(o, " * %uu", pl->swdiff);
+  fprintf(o, " ^ UINT64_C(0x%016llx)", (unsigned long long)pl->swclear * 0x0101010101010101ull);
+}
+
+/* One packed step of ST on index X. */
+static void put_packed_step(FILE *o, const Plan *pl, const char *indent, const char *x)
+{
+  fprintf(o, "%sst = (unsigned int)(%s_tab_next[%s] >> st) & 0xFFu;\n", indent, pl->p, x);
+}
+
+/* Packed byte-level table (emit_plan.h): as the K-byte loop below, but
+** st is 8 * state and a step shifts it out of one word of successors, so
+** the loop-carried path is a shift and a mask.  Swar takes the index from
+** the input word itself: one load and a multiply instead of 8 class loads. */
+static void put_packed_feed(FILE *o, const Plan *pl, int errexit)
+{
+  const char *p = pl->p;
+  int k = pl->step;
+  unsigned long one = (unsigned long)pl->single;
+  fprintf(o, "  for (i = 0; i + %d <= n; i += %d) {\n", 2 * k, 2 * k);
+  if (pl->swar) {
+    put_swar_index(o, pl, 0);
+    put_swar_index(o, pl, 1);
+    fputs("    if ((", o);
+    put_swar_bad(o, pl, 0);
+    fputs(")\n        | (", o);
+    put_swar_bad(o, pl, 1);
+    fputs(")) goto error;\n", o);
+  } else {
+    put_kindex(o, pl, "x0", 0);
+    put_kindex(o, pl, "x1", k);
+    if (errexit) fprintf(o, "    if ((x0 | x1) >= %luu) goto error;\n", one);
+  }
+  put_packed_step(o, pl, "    ", "x0");
+  put_packed_step(o, pl, "    ", "x1");
+  fputs("  }\n", o);
+  fprintf(o, "  if (i + %d <= n) {\n", k);
+  if (pl->swar) {
+    put_swar_index(o, pl, 0);
+    fputs("    if (", o);
+    put_swar_bad(o, pl, 0);
+    fputs(") goto error;\n", o);
+  } else {
+    put_kindex(o, pl, "x0", 0);
+    if (errexit) fprintf(o, "    if (x0 >= %luu) goto error;\n", one);
+  }
+  put_packed_step(o, pl, "    ", "x0");
+  fprintf(o, "    i += %d;\n  }\n", k);
+  fprintf(o, "  for (; i < n; i++) {\n    x0 = %luu + %s_tab_class[p[i]];\n", one, p);
+  if (errexit) fprintf(o, "    if (x0 >= %luu) goto error;\n", one + (unsigned long)pl->vcls);
+  put_packed_step(o, pl, "    ", "x0");
+  fputs("  }\n", o);
+}
+
 static void put_feed(FILE *o, const Plan *pl)
 {
   const char *p = pl->p;
@@ -563,6 +662,7 @@ static void put_feed(FILE *o, const Plan *pl)
   fputs("  const unsigned char *p = (const unsigned char *)buf;\n", o);
   fprintf(o, "  %s st = s->state;\n  size_t i;\n", bytelevel ? WORD_T(pl->maxst) : STEP_T(pl));
   if (pl->premul && pl->step > 1) fputs("  unsigned int x0, x1;\n", o);
+  if (pl->swar) fputs("  uint64_t w0, w1, m0, m1;\n", o);
   if (kind == TOKS_CHARS) {
     fprintf(o, "  const %s_rnf_cpmap m = { %s_tab_cp, %s_tab_cpclass, %ld, %lu };\n", p,
             p, p, (long)pl->ncp, (unsigned long)pl->unkcls);
@@ -584,6 +684,8 @@ static void put_feed(FILE *o, const Plan *pl)
     fprintf(o, "    if (e != %du) st = %s_step(st, e);\n", pl->ncls, p);
     fputs("    lex = 0;\n  }\n", o);
     fprintf(o, "  s->lex = (%s)lex;\n", LX_T(pl));
+  } else if (pl->packed) {
+    put_packed_feed(o, pl, errexit);
   } else if (pl->step > 1) {
     /* K bytes per dependent load.  The class sums are computed apart and
     ** added to the table's address, not to st: compilers reassociate
@@ -630,6 +732,11 @@ static void put_functions(FILE *o, const Plan *pl)
   if (kind == TOKS_WORDS) fputs("  s->lex = 0;\n", o);
   fprintf(o, "  s->state = %lu;\n}\n\n", (unsigned long)pl->f->start * (unsigned long)pl->stride);
 
+  if (pl->swar)   /* little-endian whatever the target: compilers make it one load */
+    fprintf(o, "static inline uint64_t %s_load8(const unsigned char *q)\n{\n"
+            "  return (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 | (uint64_t)q[3] << 24\n"
+            "       | (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 | (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;\n"
+            "}\n\n", p);
   put_feed(o, pl);
 
   fprintf(o, "int %s_label(const %s_state *s)\n{\n", p, p);

@@ -50,7 +50,8 @@ typedef struct Gen {
   LLVMContextRef ctx;
   LLVMModuleRef mod;
   LLVMBuilderRef b;
-  LLVMTypeRef i8, i32, intty, sizety, ptr8, st_t, cls_t, lab_t, statety, stateptr;
+  LLVMTypeRef i8, i32, i64, intty, sizety, ptr8, st_t, cls_t, lab_t, statety, stateptr;
+  LLVMTypeRef pk_t;                     /* packed table entries (i32 or i64) */
   LLVMValueRef tab_class, tab_next, tab_label, tab_names;
   LLVMTypeRef tab_class_t, tab_next_t, tab_label_t, tab_names_t;
   /* chars and words (token level) */
@@ -260,7 +261,17 @@ static void build_tables(Gen *g)
     free(nm);
   }
 
-  if (pl->in->style == STYLE_TABLE && plan_bytelevel(pl)) {
+  if (pl->packed) {
+    /* pk [npk]: byte r of entry x = the stored successor of row r */
+    g->pk_t = LLVMIntTypeInContext(g->ctx, pl->nrows > 4 ? 64 : 32);
+    LLVMValueRef *c = xmalloc((size_t)pl->npk * sizeof *c);
+    for (uint32_t x = 0; x < pl->npk; x++) c[x] = LLVMConstInt(g->pk_t, pl->pk[x], 0);
+    g->tab_next_t = LLVMArrayType(g->pk_t, pl->npk);
+    nm = xasprintf("%s_tab_next", p);
+    g->tab_next = add_global(g, g->tab_next_t, nm, LLVMConstArray(g->pk_t, c, pl->npk), LLVMInternalLinkage);
+    free(nm);
+    free(c);
+  } else if (pl->in->style == STYLE_TABLE && plan_bytelevel(pl)) {
     /* flat [nrows * ncls]: row offset + input class -> row offset */
     nm = xasprintf("%s_tab_next", p);
     g->tab_next = add_global(g, LLVMArrayType(g->st_t, (unsigned)((size_t)pl->nrows * pl->stride)), nm,
@@ -348,6 +359,38 @@ static LLVMValueRef load_next(Gen *g, LLVMValueRef idx32)
   return to_i32(g, LLVMBuildLoad2(g->b, g->st_t, np, "next"), "st.next");
 }
 
+/* buf[i .. i+7] as a little-endian i64, from byte loads: the same on every
+** target, and LLVM's code generator merges them into one load where it can. */
+static LLVMValueRef load_word(Gen *g, LLVMValueRef buf, LLVMValueRef i)
+{
+  LLVMValueRef w = NULL;
+  for (int j = 0; j < 8; j++) {
+    LLVMValueRef ij = j ? LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, (unsigned long long)j, 0), "ij") : i;
+    LLVMValueRef bp = LLVMBuildInBoundsGEP2(g->b, g->i8, buf, &ij, 1, "bp");
+    LLVMValueRef byte = LLVMBuildZExt(g->b, LLVMBuildLoad2(g->b, g->i8, bp, "byte"), g->i64, "b64");
+    if (j) byte = LLVMBuildShl(g->b, byte, LLVMConstInt(g->i64, 8ull * (unsigned)j, 0), "bsh");
+    w = w ? LLVMBuildOr(g->b, w, byte, "w") : byte;
+  }
+  return w;
+}
+
+/* Swar (emit_plan.h): the 8-byte index of buf[i .. i+7] as i32; *BAD gets
+** an i64 that is nonzero iff a byte is neither alphabet byte. */
+static LLVMValueRef swar_index(Gen *g, LLVMValueRef buf, LLVMValueRef i, LLVMValueRef *bad)
+{
+  const Plan *pl = g->pl;
+  LLVMValueRef w = load_word(g, buf, i);
+  LLVMValueRef m = pl->swbit ? LLVMBuildLShr(g->b, w, LLVMConstInt(g->i64, (unsigned)pl->swbit, 0), "wsh") : w;
+  m = LLVMBuildAnd(g->b, m, LLVMConstInt(g->i64, 0x0101010101010101ull, 0), "m");
+  LLVMValueRef want = pl->swdiff == 1 ? m : LLVMBuildMul(g->b, m, LLVMConstInt(g->i64, pl->swdiff, 0), "md");
+  want = LLVMBuildXor(g->b, want, LLVMConstInt(g->i64, (unsigned long long)pl->swclear * 0x0101010101010101ull, 0),
+                      "want");
+  *bad = LLVMBuildXor(g->b, w, want, "bad");
+  LLVMValueRef x = LLVMBuildMul(g->b, m, LLVMConstInt(g->i64, 0x8040201008040201ull, 0), "xm");
+  x = LLVMBuildLShr(g->b, x, LLVMConstInt(g->i64, 56, 0), "xs");
+  return LLVMBuildTrunc(g->b, x, g->i32, "x");
+}
+
 /* The classes of buf[i .. i+K-1] as kbits-bit digits, first byte most
 ** significant (emit_plan.h): the offset of their K-byte entry in a row,
 ** or >= single if one of them is an error byte. */
@@ -369,11 +412,29 @@ static LLVMValueRef k_index(Gen *g, LLVMValueRef buf, LLVMValueRef i)
 ** loop-carried path); two GEPs leave x86 one add or none. */
 static LLVMValueRef k_load(Gen *g, LLVMValueRef st, LLVMValueRef x)
 {
+  if (g->pl->packed) {   /* (pk[x] >> st) & 0xFF */
+    LLVMValueRef idx[2] = { LLVMConstInt(g->sizety, 0, 0), to_size(g, x, "kx") };
+    LLVMValueRef ep = LLVMBuildInBoundsGEP2(g->b, g->tab_next_t, g->tab_next, idx, 2, "pkp");
+    LLVMValueRef e = LLVMBuildLoad2(g->b, g->pk_t, ep, "pk");
+    LLVMValueRef sh = LLVMGetIntTypeWidth(g->pk_t) > 32 ? LLVMBuildZExt(g->b, st, g->pk_t, "st64") : st;
+    LLVMValueRef v = LLVMBuildTrunc(g->b, LLVMBuildLShr(g->b, e, sh, "pks"), g->i8, "pkb");
+    return LLVMBuildZExt(g->b, v, g->i32, "st.next");
+  }
   LLVMValueRef idx[2] = { LLVMConstInt(g->sizety, 0, 0), to_size(g, x, "kx") };
   LLVMValueRef row = LLVMBuildInBoundsGEP2(g->b, g->tab_next_t, g->tab_next, idx, 2, "rowp");
   LLVMValueRef stx = to_size(g, st, "stx");
   LLVMValueRef np = LLVMBuildInBoundsGEP2(g->b, g->st_t, row, &stx, 1, "nextp");
   return to_i32(g, LLVMBuildLoad2(g->b, g->st_t, np, "next"), "st.next");
+}
+
+/* Leave for ERRBB (the error state is sticky) if the i64 BAD is nonzero
+** (swar), else go on in a new block. */
+static void err_check_nz(Gen *g, LLVMValueRef fn, LLVMBasicBlockRef errbb, LLVMValueRef bad)
+{
+  LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(g->ctx, fn, "ok");
+  LLVMValueRef isbad = LLVMBuildICmp(g->b, LLVMIntNE, bad, LLVMConstInt(g->i64, 0, 0), "isbad");
+  LLVMBuildCondBr(g->b, isbad, errbb, ok);
+  LLVMPositionBuilderAtEnd(g->b, ok);
 }
 
 /* Leave for ERRBB (the error state is sticky) if X >= LIMIT, else go on
@@ -395,6 +456,8 @@ static LLVMValueRef single_step(Gen *g, LLVMValueRef fn, LLVMBasicBlockRef errbb
 {
   LLVMValueRef c = load_class(g, buf, i);
   err_check(g, fn, errbb, c, (uint32_t)g->pl->vcls);
+  if (g->pl->packed)
+    return k_load(g, st, LLVMBuildNUWAdd(g->b, c, LLVMConstInt(g->i32, g->pl->single, 0), "cell1"));
   LLVMValueRef cell = LLVMBuildNUWAdd(g->b, st, c, "cell");
   if (g->pl->single) cell = LLVMBuildNUWAdd(g->b, cell, LLVMConstInt(g->i32, g->pl->single, 0), "cell1");
   return load_next(g, cell);
@@ -421,9 +484,17 @@ static LLVMValueRef run_loop(Gen *g, LLVMValueRef fn, LLVMBasicBlockRef errbb, L
   LLVMValueRef nx, i1;
   if (ksteps) {
     unsigned long long k = (unsigned long long)g->pl->step;
-    LLVMValueRef x0 = k_index(g, buf, i);
-    LLVMValueRef x1 = k_index(g, buf, LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, k, 0), "ik"));
-    err_check(g, fn, errbb, LLVMBuildOr(g->b, x0, x1, "x01"), g->pl->single);
+    LLVMValueRef ik = LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, k, 0), "ik"), x0, x1;
+    if (g->pl->swar) {
+      LLVMValueRef b0, b1;
+      x0 = swar_index(g, buf, i, &b0);
+      x1 = swar_index(g, buf, ik, &b1);
+      err_check_nz(g, fn, errbb, LLVMBuildOr(g->b, b0, b1, "bad01"));
+    } else {
+      x0 = k_index(g, buf, i);
+      x1 = k_index(g, buf, ik);
+      err_check(g, fn, errbb, LLVMBuildOr(g->b, x0, x1, "x01"), g->pl->single);
+    }
     nx = k_load(g, k_load(g, st, x0), x1);
     i1 = LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, 2 * k, 0), "i.next");
   } else {
@@ -465,8 +536,15 @@ static LLVMValueRef run_table(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMVal
   LLVMValueRef bitk = LLVMBuildAnd(g->b, n, LLVMConstInt(g->sizety, k, 0), "bitk");
   LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, bitk, zero, "hask"), more, rest);
   LLVMPositionBuilderAtEnd(g->b, more);
-  LLVMValueRef x = k_index(g, buf, n2k);
-  err_check(g, fn, errbb, x, pl->single);
+  LLVMValueRef x;
+  if (pl->swar) {
+    LLVMValueRef bad;
+    x = swar_index(g, buf, n2k, &bad);
+    err_check_nz(g, fn, errbb, bad);
+  } else {
+    x = k_index(g, buf, n2k);
+    err_check(g, fn, errbb, x, pl->single);
+  }
   LLVMValueRef stk = k_load(g, st, x);
   LLVMBasicBlockRef moreend = LLVMGetInsertBlock(g->b);
   LLVMBuildBr(g->b, rest);
@@ -1159,6 +1237,7 @@ int emit_llvm(const EmitInput *in, FILE *out, LlvmKind kind, const char *triple,
   g.b = LLVMCreateBuilderInContext(g.ctx);
   g.i8 = LLVMInt8TypeInContext(g.ctx);
   g.i32 = LLVMInt32TypeInContext(g.ctx);
+  g.i64 = LLVMInt64TypeInContext(g.ctx);
   g.intty = LLVMIntTypeInContext(g.ctx, int_bits(tr));
   g.sizety = LLVMIntPtrTypeInContext(g.ctx, td);
   g.ptr8 = LLVMPointerType(g.i8, 0);

@@ -320,6 +320,43 @@ static void build_flat(Plan *pl)
   }
 }
 
+/* Byte-level table style with K-byte steps and at most 8 rows: the
+** successors of all rows for one index go into one 64-bit word (emit_plan.h,
+** "packed"), so the loop-carried path is a shift and a mask, no load
+** address computed from st.  A binary alphabet of two single bytes also
+** gets its 8-byte index from one word of input (swar). */
+static void build_packed(Plan *pl)
+{
+  uint32_t nrows = (uint32_t)pl->nrows, old = pl->stride;
+  if (pl->step < 2 || nrows > 8) return;
+  pl->packed = 1;
+  pl->npk = pl->single + (uint32_t)pl->vcls;
+  pl->pk = xcalloc(pl->npk, sizeof *pl->pk);
+  for (uint32_t x = 0; x < pl->npk; x++)
+    for (uint32_t s = 0; s < nrows; s++)
+      pl->pk[x] |= (uint64_t)(pl->flat[(size_t)s * old + x] / old * 8u) << (8u * s);
+  free(pl->flat);
+  pl->flat = NULL;
+  pl->stride = 8;
+
+  /* swar: exactly two valid classes of one byte each, the rest errors */
+  int nb[2] = { 0, 0 }, byte[2] = { 0, 0 };
+  for (int b = 0; b < 256; b++)
+    if (pl->byteclass[b] >= 0 && pl->byteclass[b] < 2) { nb[pl->byteclass[b]]++; byte[pl->byteclass[b]] = b; }
+  if (pl->step != 8 || pl->vcls != 2 || pl->errcls < 0 || nb[0] != 1 || nb[1] != 1) return;
+  unsigned d = (unsigned)(byte[0] ^ byte[1]), k = 0;
+  while (!(d >> k & 1u)) k++;
+  pl->swar = 1;
+  pl->swbit = (int)k;
+  pl->swdiff = d;
+  pl->swclear = (unsigned)(byte[0] >> k & 1u ? byte[1] : byte[0]);
+  if (pl->swclear == (unsigned)byte[1]) {   /* bit k set means class 0: index by bit pattern */
+    uint64_t t[256];
+    for (unsigned x = 0; x < 256; x++) t[x] = pl->pk[x ^ 0xFFu];
+    memcpy(pl->pk, t, sizeof t);
+  }
+}
+
 int plan_build(const EmitInput *in, Plan *pl, const char *who)
 {
   memset(pl, 0, sizeof *pl);
@@ -383,12 +420,13 @@ int plan_build(const EmitInput *in, Plan *pl, const char *who)
   ** table: the loop-carried dependency is then one add and one load per
   ** step of K bytes, no multiply on that path. */
   pl->premul = in->style == STYLE_TABLE && plan_bytelevel(pl);
-  if (pl->premul) build_flat(pl);
+  if (pl->premul) { build_flat(pl); build_packed(pl); }
   pl->maxst = (uint32_t)(pl->nrows - 1) * pl->stride;
   for (int b = 0; b < 256; b++) if (pl->clsval[b] > pl->maxclsval) pl->maxclsval = pl->clsval[b];
   uint32_t maxlab = (uint32_t)(f->nclass - 1);
   pl->bytes = (size_t)f->nstates * cgen_uint_size(maxlab);
-  if (pl->premul) pl->bytes += (size_t)pl->nrows * pl->stride * cgen_uint_size(pl->maxst);
+  if (pl->packed) pl->bytes += (size_t)pl->npk * (pl->nrows > 4 ? 8 : 4);
+  else if (pl->premul) pl->bytes += (size_t)pl->nrows * pl->stride * cgen_uint_size(pl->maxst);
   else if (in->style == STYLE_TABLE) pl->bytes += (size_t)pl->nrows * (size_t)pl->ncls * cgen_uint_size(pl->maxst);
 
   switch (t->kind) {
@@ -428,6 +466,7 @@ void plan_free(Plan *pl)
   free(pl->next);
   free(pl->label);
   free(pl->flat);
+  free(pl->pk);
   free(pl->cpcls);
   free(pl->lxnext);
   free(pl->lxbase);

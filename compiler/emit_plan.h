@@ -37,6 +37,20 @@
 ** path.  K = 1: single = 0,
 ** stride = ncls, clsval = the input class, and the error row is reached
 ** through its own column and leads to itself, so that loop never tests.
+** Packed (K > 1 and nrows <= 8): stride = 8 and flat[] is replaced by
+** pk[npk], npk = single + vcls, one 64-bit word per index whose byte r
+** (bits 8r .. 8r+7) is the stored successor of row r (8 * its row), so
+**   K bytes:   st = (pk[x] >> st) & 0xFF
+**   one byte:  st = (pk[single + class[b]] >> st) & 0xFF
+** and the loop-carried path is a shift and a mask.  (A printer may use
+** 32-bit words when nrows <= 4.)  Swar (packed, K = 8, two valid classes
+** of one byte each, every other byte an error): the 8-byte index comes
+** from the bytes as one little-endian 64-bit word w, not from class loads:
+**   m = (w >> swbit) & 0x0101010101010101    (1 per byte with bit swbit)
+**   valid iff w == rep(swclear) ^ m * swdiff  (rep(c): c in every byte)
+**   x = (m * 0x8040201008040201) >> 56       (byte 0 -> bit 7)
+** so pk[0 .. 255] is indexed by that bit pattern (plan_build permutes it
+** when the byte with bit swbit set is class 0).
 ** Otherwise (switch style, chars, words) states are plain numbers (stride
 ** 1) and next[] is [nrows][ncls].
 **
@@ -76,7 +90,13 @@ typedef struct Plan {
   int vcls;                 /* premul: valid input classes (all but the error class) */
   int kbits;                /* premul, step > 1: bits of one class digit */
   uint32_t single;          /* premul: offset of the one-byte entries in a row (2^(kbits*K), or 0) */
-  uint32_t *flat;           /* premul: [nrows * stride] stored next states */
+  uint32_t *flat;           /* premul, not packed: [nrows * stride] stored next states */
+  int packed;               /* premul, step > 1, nrows <= 8: pk[] instead of flat[] */
+  uint64_t *pk;             /* packed: [npk] successor of every row per index, 8 bits each */
+  uint32_t npk;             /* single + vcls */
+  int swar;                 /* packed binary alphabet: 8-byte index from one input word */
+  int swbit;                /* swar: the bit that tells the two bytes apart */
+  unsigned swclear, swdiff; /* swar: the byte with that bit clear; the two bytes' xor */
   uint32_t maxst;           /* largest stored state value: (nrows - 1) * stride */
   size_t bytes;             /* static const bytes as emit_c prints them: tables and class-name strings */
   /* chars: the runtime's code point map, symbols replaced by input classes */

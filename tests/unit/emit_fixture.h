@@ -211,11 +211,33 @@ static void token_machine_of(Case *k, char *const *texts, TokensKind kind, int p
   set_names(k, 3, (const char *const[]){ "neg", "neu", "pos" });
 }
 
+/* A random machine over ALPHA (one symbol per byte; CATCHALL: "<unk>"
+** for every other byte, else they are errors): NS states, random
+** successors, labels "no"/"yes" at random, start 0. */
+static void alpha_machine(Case *k, const char *alpha, int catchall, int ns, uint64_t seed)
+{
+  Rng r;
+  rng_seed(&r, seed);
+  alphabet_tok(&k->tok, alpha, catchall);
+  int nsym = k->tok.nsym;
+  k->f = fsa_new(ns, nsym, 2, 0);
+  for (int s = 0; s < ns; s++) {
+    for (int a = 0; a < nsym; a++) k->f->next[s * nsym + a] = (int)rng_below(&r, (uint64_t)ns);
+    k->f->label[s] = (int)rng_below(&r, 2);
+  }
+  fsa_symclasses(k->f);
+  set_names(k, 2, (const char *const[]){ "no", "yes" });
+}
+
+/* EmitInput.max_step for the cases emitted next (0: the default, 8). */
+static int fixture_max_step;
+
 static EmitInput input_of(const Case *k, const char *prefix, EmitStyle style,
                           const Provenance *pv, const Eval *ev)
 {
   EmitInput in = { .fsa = k->f, .tok = &k->tok, .nclass = k->nclass, .class_names = k->names,
-                   .prefix = prefix, .style = style, .prov = pv, .eval = ev };
+                   .prefix = prefix, .style = style, .prov = pv, .eval = ev,
+                   .max_step = fixture_max_step };
   return in;
 }
 
@@ -305,6 +327,36 @@ static Input *make_inputs(const char *alpha, int maxlen, int nrand, int randlen,
     if (kind == 1 && n > 0) v[k].s[rng_below(&r, n)] = (unsigned char)rng_below(&r, 256);
   }
   *count = (int)k;
+  return v;
+}
+
+/* V[0 .. *NV) and after them strings of 8, 16, 17 and 24 random bytes of
+** ALPHA with each byte outside it in turn at each offset: every word of a
+** multi-byte step, with a clean word beside it, and every tail byte must
+** leave for the error state.  Returns the grown array; *NV its count. */
+static Input *add_bad_byte_inputs(Input *v, int *nv, const char *alpha, uint64_t seed)
+{
+  static const int lens[] = { 8, 16, 17, 24 };
+  size_t na = strlen(alpha), nbad = 0;
+  unsigned char bad[256];
+  for (int b = 0; b < 256; b++)
+    if (!memchr(alpha, b, na)) bad[nbad++] = (unsigned char)b;
+  Rng r;
+  rng_seed(&r, seed);
+  for (int l = 0; l < 4; l++) {
+    int len = lens[l];
+    v = xrealloc(v, ((size_t)*nv + (size_t)len * nbad) * sizeof *v);
+    unsigned char clean[24];
+    for (int i = 0; i < len; i++) clean[i] = (unsigned char)alpha[rng_below(&r, na)];
+    for (int at = 0; at < len; at++)
+      for (size_t j = 0; j < nbad; j++) {
+        Input *in = &v[(*nv)++];
+        in->n = (size_t)len;
+        in->s = xmalloc((size_t)len + 1);
+        memcpy(in->s, clean, (size_t)len);
+        in->s[at] = bad[j];
+      }
+  }
   return v;
 }
 

@@ -329,6 +329,43 @@ static void test_input_ignored(void **state)
   case_free(&k);
 }
 
+/* Small byte-level automata in the table style take the packed table
+** (emit_plan.h): a binary alphabet of single bytes reads 8-byte words
+** (swar) whatever bit tells its bytes apart and whichever class has it set;
+** other alphabets and shorter steps look classes up.  Each case checks
+** which code it got, then runs every string up to 10 bytes, random ones
+** and every wrong byte at every offset (add_bad_byte_inputs). */
+static void test_packed(void **state)
+{
+  (void)state;
+  static const struct { const char *alpha; int catchall, ns, max_step; const char *want, *not; } cs[] = {
+    { "01", 0, 4, 0, "(w0 ^ m0 ^ UINT64_C(0x3030303030303030))", ">> 0" },  /* class 1's byte has bit 0 */
+    { "10", 0, 4, 0, "cls_load8", NULL },             /* class 0's byte has it: the flipped index */
+    { "ab", 0, 3, 0, "m0 * 3u", NULL },               /* two bits apart; 4 rows: 32-bit words */
+    { "AQ", 0, 7, 0, "m0 = (w0 >> 4)", NULL },        /* bit 4; 8 rows: shifts up to 56 */
+    { "01", 1, 4, 0, "Next state, packed", "load8" }, /* catch-all: 3 classes, 4-byte steps */
+    { "01", 0, 4, 4, "Next state, packed", "load8" }, /* max_step 4 */
+    { "01", 0, 8, 0, "Next state: row offset", "packed" },  /* 9 rows: the flat table */
+  };
+  for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+    Case k;
+    alpha_machine(&k, cs[i].alpha, cs[i].catchall, cs[i].ns, 60 + i);
+    fixture_max_step = cs[i].max_step;
+    emit_c_files(&k, "cls", STYLE_TABLE, 0);
+    assert_int_equal(run("grep -qF '%s' '%s/cls.c'", cs[i].want, tmpdir), 0);
+    if (cs[i].not) assert_int_equal(run("! grep -qF '%s' '%s/cls.c'", cs[i].not, tmpdir), 0);
+    if (cs[i].ns == 3) assert_int_equal(run("grep -qF 'uint32_t cls_tab_next' '%s/cls.c'", tmpdir), 0);
+    int nv;
+    Input *v = make_inputs(cs[i].alpha, 10, 300, 60, 70 + i, &nv);
+    v = add_bad_byte_inputs(v, &nv, cs[i].alpha, 80 + i);
+    check_inputs_opt(&k, v, nv, 90 + i, 1);
+    if (have_clang) check_build(&k, STYLE_TABLE, 0, "clang", v, nv, 95 + i);
+    free_inputs(v, nv);
+    case_free(&k);
+  }
+  fixture_max_step = 0;
+}
+
 /* 300 states x 256 classes: row offsets up to 299 * 256, so the state
 ** lives in 32 bits (a 16-bit int would truncate it) and still classifies. */
 static void test_wide_states(void **state)
@@ -465,10 +502,11 @@ static void test_deterministic_and_provenance(void **state)
       assert_non_null(strstr(a, "fidelity 99.25%"));
       assert_non_null(strstr(a, "#define T4_NUM_STATES 4"));
       assert_non_null(strstr(a, "#define T4_CLASS_ACCEPT 1"));
-      /* table bytes: 256 class bytes + 4 labels + "reject" and "accept"
-      ** with their NULs (+ in table style 5 rows of 3^4 four-byte entries
-      ** and 3 one-byte entries, as uint16_t) */
-      assert_non_null(strstr(a, style ? "tables 274 bytes" : "tables 3110 bytes"));
+      /* table bytes: 4 labels + "reject" and "accept" with their NULs +
+      ** switch: 256 one-byte classes; table: 256 two-byte classes (the
+      ** error byte is stored as 256) and 2^8 + 2 packed 8-byte words (5
+      ** rows, the error row included, for 8-byte steps and one byte) */
+      assert_non_null(strstr(a, style ? "tables 274 bytes" : "tables 2594 bytes"));
       free(a); free(b);
     }
   case_free(&k);
@@ -497,6 +535,7 @@ int main(void)
     cmocka_unit_test(test_tomita4),
     cmocka_unit_test(test_bytes),
     cmocka_unit_test(test_wide_states),
+    cmocka_unit_test(test_packed),
     cmocka_unit_test(test_hostile_names),
     cmocka_unit_test(test_chars),
     cmocka_unit_test(test_words),

@@ -278,6 +278,26 @@ static void test_dna_objects(void **state)
   case_free(&k);
 }
 
+/* The packed table (emit_plan.h) as IR: 8-byte words (swar: bit 0 set in
+** class 1's byte; bits 0 and 1 apart with the flipped index; 8 rows) and
+** class loads (catch-all), with every wrong byte at every offset. */
+static void test_packed_objects(void **state)
+{
+  (void)state;
+  static const struct { const char *alpha; int catchall, ns; } cs[] = {
+    { "01", 0, 4 }, { "ab", 0, 3 }, { "AQ", 0, 7 }, { "01", 1, 4 },
+  };
+  for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+    Case k;
+    alpha_machine(&k, cs[i].alpha, cs[i].catchall, cs[i].ns, 60 + i);
+    int nv, opts[] = { 0, 2 };
+    Input *v = make_inputs(cs[i].alpha, 8, 300, 60, 70 + i, &nv);
+    v = add_bad_byte_inputs(v, &nv, cs[i].alpha, 80 + i);
+    check_inputs(&k, v, nv, 90 + i, opts, 2, 1);
+    case_free(&k);
+  }
+}
+
 /* An accepting sink without error class: both styles, read or skipped. */
 static void test_sink_objects(void **state)
 {
@@ -500,6 +520,7 @@ int main(void)
     cmocka_unit_test(test_bytes_objects),
     cmocka_unit_test(test_dna_objects),
     cmocka_unit_test(test_sink_objects),
+    cmocka_unit_test(test_packed_objects),
     cmocka_unit_test(test_wide_state_objects),
     cmocka_unit_test(test_chars_objects),
     cmocka_unit_test(test_words_objects),
