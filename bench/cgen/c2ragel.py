@@ -4,6 +4,9 @@ classifier (byte-level tokens, 2 classes) as a Ragel state chart.
 
 usage: c2ragel.py CLASSIFIER.c PREFIX OUT.rl
 
+CLASSIFIER.c must have a flat table (emit { max_step 1; } gives one for any
+automaton; the packed table of small automata is not read).
+
 Reads tab_class, tab_next, tab_label and the start state back from the
 generated C (so Ragel gets exactly the automaton rnnfsac emitted) and writes
 OUT.rl defining `int PREFIX_ragel_classify(const void *buf, size_t n)`:
@@ -24,6 +27,8 @@ def table(name):
     return [int(x) for x in re.findall(r"\d+", body)], m.group(1).count("[")
 
 
+if "Next state, packed" in text:
+    sys.exit("c2ragel: %s has the packed table; emit it with max_step 1" % src)
 bytecls = table("tab_class")[0]
 labels = table("tab_label")[0]
 nstates = len(labels)
