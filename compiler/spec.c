@@ -170,8 +170,7 @@ static void verr(Ck *c, SrcLoc loc, const char *fmt, va_list ap)
   if (c->stop) return;
   if (c->nerr >= MAX_ERRORS) {
     diag(DIAG_ERROR, "too many errors in '%s', stopping now", c->a->file);
-    c->nerr++;
-    c->stop = true;
+    c->stop = true;   /* not counted: "N errors generated" counts the file's */
     return;
   }
   va_list aq;

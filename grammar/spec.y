@@ -88,8 +88,7 @@ static void verr(ParseCtx *ctx, const YYLTYPE *loc, const char *fmt, va_list ap)
   if (ctx->stop) return;
   if (ctx->nerr >= MAX_ERRORS) {
     diag(DIAG_ERROR, "too many errors in '%s', stopping now", ctx->file);
-    ctx->nerr++;
-    ctx->stop = true;
+    ctx->stop = true;   /* not counted: "N errors generated" counts the file's */
     return;
   }
   char *msg;
