@@ -286,10 +286,16 @@ static int generate(const Spec *sp, Dataset *d)
     disjoint[c] = distinct >= 2.0L * (long double)s->samples;  /* 4x this class's share */
   }
   if (!nlen[0] && !nlen[1]) RNF_UNREACHABLE();   /* every string is in one class */
+  /* one class only: nothing to learn (file data with one label is refused too) */
   for (int c = 0; c < 2; c++)
-    if (!nlen[c])
-      diag_line(DIAG_WARNING, sp->file, 0, "the language has no %s strings of length %d to %d; all examples are %s",
-            c ? "accepted" : "rejected", s->len_min, s->len_max, c ? "rejected" : "accepted");
+    if (!nlen[c]) {
+      diag_line(DIAG_ERROR, sp->file, 0, "the language has no %s strings of length %d to %d, so every example "
+                "would be %s; a classifier needs both (widen 'length')",
+                c ? "accepted" : "rejected", s->len_min, s->len_max, c ? "rejected" : "accepted");
+      for (int k = 0; k < 2; k++) { free(sm.p[k]); free(lens[k]); }
+      fsa_free(lang);
+      return RNF_EXIT_DATA;
+    }
 
   int n[3];
   n[1] = (int)((long)s->samples * s->split[1] / 100);
