@@ -52,6 +52,7 @@ typedef struct Gen {
   LLVMBuilderRef b;
   LLVMTypeRef i8, i32, i64, intty, sizety, ptr8, st_t, cls_t, lab_t, statety, stateptr;
   LLVMTypeRef pk_t;                     /* packed table entries (i32 or i64) */
+  int big_endian;                       /* the target's byte order (swar input words) */
   LLVMValueRef tab_class, tab_next, tab_label, tab_names;
   LLVMTypeRef tab_class_t, tab_next_t, tab_label_t, tab_names_t;
   /* chars and words (token level) */
@@ -359,17 +360,21 @@ static LLVMValueRef load_next(Gen *g, LLVMValueRef idx32)
   return to_i32(g, LLVMBuildLoad2(g->b, g->st_t, np, "next"), "st.next");
 }
 
-/* buf[i .. i+7] as a little-endian i64, from byte loads: the same on every
-** target, and LLVM's code generator merges them into one load where it can. */
+/* buf[i .. i+7] as a little-endian i64: one unaligned load, byte-swapped
+** on big-endian targets.  (Eight byte loads or'ed together are merged
+** into one by the code generator only where it proves the offsets
+** contiguous, which it did not after a block's i + j became i | j.) */
 static LLVMValueRef load_word(Gen *g, LLVMValueRef buf, LLVMValueRef i)
 {
-  LLVMValueRef w = NULL;
-  for (int j = 0; j < 8; j++) {
-    LLVMValueRef ij = j ? LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, (unsigned long long)j, 0), "ij") : i;
-    LLVMValueRef bp = LLVMBuildInBoundsGEP2(g->b, g->i8, buf, &ij, 1, "bp");
-    LLVMValueRef byte = LLVMBuildZExt(g->b, LLVMBuildLoad2(g->b, g->i8, bp, "byte"), g->i64, "b64");
-    if (j) byte = LLVMBuildShl(g->b, byte, LLVMConstInt(g->i64, 8ull * (unsigned)j, 0), "bsh");
-    w = w ? LLVMBuildOr(g->b, w, byte, "w") : byte;
+  LLVMValueRef bp = LLVMBuildInBoundsGEP2(g->b, g->i8, buf, &i, 1, "wp");
+  LLVMValueRef wp = LLVMBuildBitCast(g->b, bp, LLVMPointerType(g->i64, 0), "wp64");
+  LLVMValueRef w = LLVMBuildLoad2(g->b, g->i64, wp, "w");
+  LLVMSetAlignment(w, 1);
+  if (g->big_endian) {
+    LLVMTypeRef ty = LLVMFunctionType(g->i64, &g->i64, 1, 0);
+    LLVMValueRef bswap = LLVMGetNamedFunction(g->mod, "llvm.bswap.i64");
+    if (!bswap) bswap = LLVMAddFunction(g->mod, "llvm.bswap.i64", ty);
+    w = LLVMBuildCall2(g->b, ty, bswap, &w, 1, "wle");
   }
   return w;
 }
@@ -1238,6 +1243,7 @@ int emit_llvm(const EmitInput *in, FILE *out, LlvmKind kind, const char *triple,
   g.i8 = LLVMInt8TypeInContext(g.ctx);
   g.i32 = LLVMInt32TypeInContext(g.ctx);
   g.i64 = LLVMInt64TypeInContext(g.ctx);
+  g.big_endian = LLVMByteOrder(td) == LLVMBigEndian;
   g.intty = LLVMIntTypeInContext(g.ctx, int_bits(tr));
   g.sizety = LLVMIntPtrTypeInContext(g.ctx, td);
   g.ptr8 = LLVMPointerType(g.i8, 0);

@@ -345,6 +345,8 @@ static void test_packed(void **state)
     { "AQ", 0, 7, 0, "m0 = (w0 >> 4)", NULL },        /* bit 4; 8 rows: shifts up to 56 */
     { "01", 1, 4, 0, "Next state, packed", "load8" }, /* catch-all: 3 classes, 4-byte steps */
     { "01", 0, 4, 4, "Next state, packed", "load8" }, /* max_step 4 */
+    { "01", 0, 5, 2, "Next state, packed", "load8" }, /* max_step 2 */
+    { "abcdef", 0, 5, 0, "base-8 digits", "load8" },  /* 6 classes: 3-bit digits, 2-byte steps */
     { "01", 0, 8, 0, "Next state: row offset", "packed" },  /* 9 rows: the flat table */
   };
   for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {

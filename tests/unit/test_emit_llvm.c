@@ -280,22 +280,26 @@ static void test_dna_objects(void **state)
 
 /* The packed table (emit_plan.h) as IR: 8-byte words (swar: bit 0 set in
 ** class 1's byte; bits 0 and 1 apart with the flipped index; 8 rows) and
-** class loads (catch-all), with every wrong byte at every offset. */
+** class loads (catch-all; max_step 4 and 2; 3-bit digits in 2-byte
+** steps), with every wrong byte at every offset, at -O0 to -O3. */
 static void test_packed_objects(void **state)
 {
   (void)state;
-  static const struct { const char *alpha; int catchall, ns; } cs[] = {
-    { "01", 0, 4 }, { "ab", 0, 3 }, { "AQ", 0, 7 }, { "01", 1, 4 },
+  static const struct { const char *alpha; int catchall, ns, max_step; } cs[] = {
+    { "01", 0, 4, 0 }, { "ab", 0, 3, 0 }, { "AQ", 0, 7, 0 }, { "01", 1, 4, 0 },
+    { "01", 0, 5, 4 }, { "01", 0, 4, 2 }, { "abcdef", 0, 5, 0 },
   };
   for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
     Case k;
     alpha_machine(&k, cs[i].alpha, cs[i].catchall, cs[i].ns, 60 + i);
-    int nv, opts[] = { 0, 2 };
-    Input *v = make_inputs(cs[i].alpha, 8, 300, 60, 70 + i, &nv);
+    fixture_max_step = cs[i].max_step;
+    int nv, opts[2] = { (int)(i % 2), 2 + (int)(i % 2) };
+    Input *v = make_inputs(cs[i].alpha, strlen(cs[i].alpha) > 2 ? 4 : 8, 300, 60, 70 + i, &nv);
     v = add_bad_byte_inputs(v, &nv, cs[i].alpha, 80 + i);
     check_inputs(&k, v, nv, 90 + i, opts, 2, 1);
     case_free(&k);
   }
+  fixture_max_step = 0;
 }
 
 /* An accepting sink without error class: both styles, read or skipped. */
