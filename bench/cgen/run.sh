@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/cgen/run.sh -- throughput of generated classifiers: both rnnfsac
 # styles against Ragel (-G2 goto code, -T0 tables) compiled from the same
-# automaton, and against the trained network itself (the compiler's
+# automaton (words: a Ragel scanner of the same vocabulary and automaton,
+# bench/cgen/json2ragel.py), and against the trained network itself (the compiler's
 # tok_encode + rnn_classify, bench/cgen/net_bench.c), on byte-level
 # (Tomita 4) and word-level (yelp reviews) input, and a word-level floor
 # (bench/cgen/floor.c: one byte-class lookup per byte and nothing else).
@@ -56,6 +57,22 @@ if command -v ragel >/dev/null 2>&1; then
   ragel -T0 -o t4t0.c t4.rl
   $CC -std=c99 $COPT -c t4g2.c -o t4g2.o
   $CC -std=c99 $COPT -c t4t0.c -o t4t0.o
+  # words: the yelp automaton and vocabulary as a Ragel scanner, from the
+  # JSON state table; it must label every yelp line as yt does.  Its -G2
+  # goto code is one function of ~2 MB: gcc -O2 did not finish it in 12
+  # minutes, so it is built with -O1 (clang -O2 measured the same speed).
+  "$RNF" -q --cache-dir "$OUT/cache-yelp" yt.spec -o yt.json
+  python3 "$ROOT/bench/cgen/json2ragel.py" yt.json yt yw.rl
+  rm -f ywg2.o ywt0.o
+  ragel -G2 -o ywg2.c yw.rl
+  ragel -T0 -o ywt0.c yw.rl
+  echo "(compiling the word-level Ragel scanners: about 1.5 minutes)"
+  $CC -std=c99 -O1 -c ywg2.c -o ywg2.o
+  $CC -std=c99 $COPT -c ywt0.c -o ywt0.o
+  for v in ywg2 ywt0; do
+    $CC -std=c99 $COPT -DA=yt_classify -DB=yt_ragel_classify -o same-$v "$ROOT/bench/cgen/same.c" yt.o $v.o
+    ./same-$v "$ROOT/examples/sentiment/yelp.tsv" >/dev/null
+  done
 else
   echo "(ragel not installed: apt-get install ragel; Ragel rows skipped)"
 fi
@@ -74,6 +91,10 @@ if [ $have_ragel = 1 ]; then
 fi
 prog yelp-table yt_classify yt.o
 prog yelp-switch ys_classify ys.o
+if [ $have_ragel = 1 ]; then
+  prog yelp-ragel-G2 yt_ragel_classify ywg2.o
+  prog yelp-ragel-T0 yt_ragel_classify ywt0.o
+fi
 prog yelp-floor floor_classify floor.o
 
 round() {
@@ -86,6 +107,9 @@ round() {
   echo "## word-level: yelp reviews (text repeated)"
   ./bench-yelp-table yelp-table file "$ROOT/examples/sentiment/yelp.tsv"
   ./bench-yelp-switch yelp-switch file "$ROOT/examples/sentiment/yelp.tsv"
+  for v in ragel-G2 ragel-T0; do
+    [ -x bench-yelp-$v ] && ./bench-yelp-$v yelp-$v file "$ROOT/examples/sentiment/yelp.tsv"
+  done
   echo "## word-level floor: one byte-class lookup per byte, nothing else (bench/cgen/floor.c)"
   ./bench-yelp-floor yelp-floor file "$ROOT/examples/sentiment/yelp.tsv"
   # the network reads only a prefix of the input: its own group (own label)
