@@ -53,7 +53,6 @@
 #define STEP_T(pl) WORD_T((uint32_t)((pl)->nrows > (pl)->ncls ? (pl)->nrows : (pl)->ncls))
 #define LAB_T(pl)  cgen_uint_type((uint32_t)((pl)->f->nclass - 1))
 #define LX_T(pl)   cgen_uint_type((uint32_t)((pl)->nlx - 1))
-#define BASE_T(pl) cgen_uint_type((pl)->maxbase)
 #define BC_T(pl)   cgen_uint_type((uint32_t)((pl)->nw + (pl)->nnw - 1))
 #define TK_T(pl)   cgen_uint_type((uint32_t)(pl)->ncls)       /* NONE == ncls */
 
@@ -368,16 +367,16 @@ static void put_tables(FILE *o, const Plan *pl)
             pl->nw - 1, pl->nw, pl->nw + pl->nnw - 1);
     for (int b = 0; b < 256; b++) v[b] = (uint32_t)pl->bcls[b];
     put_array(o, BC_T(pl), p, "tab_byte", v, 256, 16);
-    fprintf(o, "/* Lexer: a minimal DFA of the vocabulary.  State 0 is between words,\n"
-            "** state %d a word outside the vocabulary, the others the word read so\n"
-            "** far (up to equivalence).  On word byte class c, state x goes to\n"
-            "** tab_lexnext[tab_lexbase[x] + c] if tab_lexcheck[that] == x, else to\n"
-            "** %d (the %d x %d table, row-displacement packed). */\n",
-            pl->dlx, pl->dlx, pl->nlx, pl->nw);
-    put_array(o, BASE_T(pl), p, "tab_lexbase", pl->lxbase, (size_t)pl->nlx, 16);
+    fprintf(o, "/* Lexer: a minimal DFA of the vocabulary (%d states), each state\n"
+            "** named by its row's offset in these tables.  0 is between words, %d a\n"
+            "** word outside the vocabulary, the others the word read so far (up to\n"
+            "** equivalence).  On word byte class c, state x goes to\n"
+            "** tab_lexnext[x + c] if tab_lexcheck[x + c] == x, else to %d (the\n"
+            "** %d x %d table, row-displacement packed). */\n",
+            pl->nlxstates, pl->dlx, pl->dlx, pl->nlxstates, pl->nw);
     put_array(o, LX_T(pl), p, "tab_lexnext", pl->lxnxt, pl->ncomb, 16);
     put_array(o, cgen_uint_type((uint32_t)pl->nlx), p, "tab_lexcheck", pl->lxchk, pl->ncomb, 16);
-    fprintf(o, "/* Input class of the word that ends in each lexer state (%d = none). */\n", pl->ncls);
+    fprintf(o, "/* Input class of the word that ends in lexer state x, by x (%d = none). */\n", pl->ncls);
     put_array(o, TK_T(pl), p, "tab_wordend", pl->lxend, (size_t)pl->nlx, 16);
     fprintf(o, "/* Input class of each word-ending byte class as a token itself (%d = none). */\n", pl->ncls);
     put_array(o, TK_T(pl), p, "tab_tok", pl->tokcls, (size_t)pl->nnw, 16);
@@ -675,7 +674,7 @@ static void put_feed(FILE *o, const Plan *pl)
     fputs("  for (i = 0; i < n; i++) {\n", o);
     fprintf(o, "    c = %s_tab_byte[p[i]];\n", p);
     fprintf(o, "    if (c < %du) {            /* inside a word */\n", pl->nw);
-    fprintf(o, "      e = %s_tab_lexbase[lex] + c;\n", p);
+    fputs("      e = lex + c;\n", o);
     fprintf(o, "      lex = %s_tab_lexcheck[e] == lex ? %s_tab_lexnext[e] : %du;\n      continue;\n    }\n",
             p, p, pl->dlx);
     fprintf(o, "    e = %s_tab_wordend[lex];  /* the word before this byte ends */\n", p);

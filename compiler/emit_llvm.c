@@ -58,7 +58,7 @@ typedef struct Gen {
   /* chars and words (token level) */
   LLVMTypeRef lx_t;                     /* words: the state's lex field */
   unsigned stfield;                     /* index of the state field in the struct */
-  struct Tab { LLVMValueRef gv; LLVMTypeRef arr, elt; } cp, cpcls, byte, lexbase, lexnext, lexcheck,
+  struct Tab { LLVMValueRef gv; LLVMTypeRef arr, elt; } cp, cpcls, byte, lexnext, lexcheck,
     wordend, tok;
   LLVMValueRef step_fn, cpclass_fn;     /* internal helpers */
   LLVMTypeRef step_ty, cpclass_ty;
@@ -239,7 +239,6 @@ static void token_tables(Gen *g)
   }
   for (int b = 0; b < 256; b++) v[b] = (uint32_t)pl->bcls[b];
   g->byte = add_table(g, "tab_byte", uint_type(g, (uint32_t)(pl->nw + pl->nnw - 1)), v, 256);
-  g->lexbase = add_table(g, "tab_lexbase", uint_type(g, pl->maxbase), pl->lxbase, (size_t)pl->nlx);
   g->lexnext = add_table(g, "tab_lexnext", g->lx_t, pl->lxnxt, pl->ncomb);
   g->lexcheck = add_table(g, "tab_lexcheck", uint_type(g, (uint32_t)pl->nlx), pl->lxchk, pl->ncomb);
   g->wordend = add_table(g, "tab_wordend", uint_type(g, (uint32_t)pl->ncls), pl->lxend, (size_t)pl->nlx);
@@ -979,10 +978,11 @@ static void words_byte(Gen *g, LLVMValueRef fn, LLVMValueRef lexp, LLVMValueRef 
   LLVMBasicBlockRef inword = block(g, fn, "inword"), sep = block(g, fn, "separator");
   LLVMValueRef c = tab_load(g, &g->byte, u, "c");
   LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, c, ci32(g, (uint32_t)pl->nw), "wordbyte"), inword, sep);
-  /* lex = lexcheck[e] == lex ? lexnext[e] : dead, e = lexbase[lex] + c */
+  /* lex = lexcheck[e] == lex ? lexnext[e] : dead, e = lex + c (a state's
+  ** value is its row's base, emit_plan.h) */
   LLVMPositionBuilderAtEnd(g->b, inword);
   LLVMValueRef lex = LLVMBuildLoad2(g->b, g->i32, lexp, "lex");
-  LLVMValueRef e = LLVMBuildNUWAdd(g->b, tab_load(g, &g->lexbase, lex, "base"), c, "e");
+  LLVMValueRef e = LLVMBuildNUWAdd(g->b, lex, c, "e");
   LLVMValueRef ok = LLVMBuildICmp(g->b, LLVMIntEQ, tab_load(g, &g->lexcheck, e, "chk"), lex, "owned");
   /* a branch, not a select: lexnext is loaded only when owned, as in the
   ** C, so the predicted path keeps the check off the loop-carried chain

@@ -39,14 +39,19 @@ char *plan_upper(const char *s)
 
 /* Row displacement ("comb") packing of the dense lexer table: most entries
 ** lead to the dead state, so each row keeps only its other entries, placed
-** first-fit at an offset where they collide with no earlier row.  Rows go
-** in by decreasing entry count (ties by state), which packs tightly and is
-** deterministic. */
+** first-fit at an offset where they collide with no earlier row.  Every
+** state gets a base of its own (rows without entries too), so a base names
+** its state: the lexer's values become bases, a step is
+** lex = check[lex + c] == lex ? next[lex + c] : dead, one dependent load
+** per byte instead of base[lex] then next[].  State 0 (between words) goes
+** first, at base 0; then rows by decreasing entry count (ties by state),
+** which packs tightly and is deterministic. */
 typedef struct RowOrd { int32_t x, n; } RowOrd;
 
 static int row_cmp(const void *pa, const void *pb)
 {
   const RowOrd *a = pa, *b = pb;
+  if ((a->x == 0) != (b->x == 0)) return a->x == 0 ? -1 : 1;
   if (a->n != b->n) return a->n > b->n ? -1 : 1;
   return (a->x > b->x) - (a->x < b->x);
 }
@@ -60,40 +65,61 @@ static void pack_lexer(Plan *pl)
     for (int w = 0; w < nw; w++) ord[x].n += pl->lxnext[(size_t)x * (size_t)nw + (size_t)w] != (uint32_t)pl->dlx;
   }
   qsort(ord, (size_t)nlx, sizeof *ord, row_cmp);
-  size_t cap = (size_t)nw * 2 + 16, len = (size_t)nw, lowfree = 0;
-  uint32_t empty = (uint32_t)nlx;
-  pl->lxchk = xmalloc(cap * sizeof *pl->lxchk);
-  pl->lxnxt = xmalloc(cap * sizeof *pl->lxnxt);
-  for (size_t i = 0; i < cap; i++) { pl->lxchk[i] = empty; pl->lxnxt[i] = 0; }
+  size_t cap = (size_t)nw * 2 + (size_t)nlx + 16, len = (size_t)nw, lowfree = 0, lowbase = 0;
+  const uint32_t empty = UINT32_MAX;
+  uint32_t *chk = xmalloc(cap * sizeof *chk), *nxt = xmalloc(cap * sizeof *nxt);
+  unsigned char *taken = xcalloc(cap, 1);           /* bases in use */
+  for (size_t i = 0; i < cap; i++) { chk[i] = empty; nxt[i] = 0; }
   pl->lxbase = xcalloc((size_t)nlx, sizeof *pl->lxbase);
-  for (int k = 0; k < nlx && ord[k].n > 0; k++) {
+  for (int k = 0; k < nlx; k++) {
     const uint32_t *row = pl->lxnext + (size_t)ord[k].x * (size_t)nw;
     int first = 0;
-    while (row[first] == (uint32_t)pl->dlx) first++;
-    size_t b = lowfree > (size_t)first ? lowfree - (size_t)first : 0;
+    while (first < nw && row[first] == (uint32_t)pl->dlx) first++;
+    size_t b = first == nw ? lowbase : lowfree > (size_t)first ? lowfree - (size_t)first : 0;
     for (;; b++) {
       if (b + (size_t)nw > cap) {
         size_t ncap = (b + (size_t)nw) * 2;
-        pl->lxchk = xrealloc(pl->lxchk, ncap * sizeof *pl->lxchk);
-        pl->lxnxt = xrealloc(pl->lxnxt, ncap * sizeof *pl->lxnxt);
-        for (size_t i = cap; i < ncap; i++) { pl->lxchk[i] = empty; pl->lxnxt[i] = 0; }
+        chk = xrealloc(chk, ncap * sizeof *chk);
+        nxt = xrealloc(nxt, ncap * sizeof *nxt);
+        taken = xrealloc(taken, ncap);
+        for (size_t i = cap; i < ncap; i++) { chk[i] = empty; nxt[i] = 0; taken[i] = 0; }
         cap = ncap;
       }
+      if (taken[b]) continue;
       int fits = 1;
       for (int w = first; w < nw && fits; w++)
-        fits = row[w] == (uint32_t)pl->dlx || pl->lxchk[b + (size_t)w] == empty;
+        fits = row[w] == (uint32_t)pl->dlx || chk[b + (size_t)w] == empty;
       if (fits) break;
     }
+    taken[b] = 1;
     pl->lxbase[ord[k].x] = (uint32_t)b;
     for (int w = first; w < nw; w++)
       if (row[w] != (uint32_t)pl->dlx) {
-        pl->lxchk[b + (size_t)w] = (uint32_t)ord[k].x;
-        pl->lxnxt[b + (size_t)w] = row[w];
+        chk[b + (size_t)w] = (uint32_t)ord[k].x;
+        nxt[b + (size_t)w] = row[w];
       }
     if (b + (size_t)nw > len) len = b + (size_t)nw;
-    while (lowfree < cap && pl->lxchk[lowfree] != empty) lowfree++;
+    while (lowfree < cap && chk[lowfree] != empty) lowfree++;
+    while (lowbase < cap && taken[lowbase]) lowbase++;
   }
+  /* states become their bases; an empty entry checks as no base does */
+  uint32_t maxb = 0;
+  for (int x = 0; x < nlx; x++) if (pl->lxbase[x] > maxb) maxb = pl->lxbase[x];
+  for (size_t i = 0; i < len; i++)
+    if (chk[i] == empty) chk[i] = maxb + 1;
+    else { chk[i] = pl->lxbase[chk[i]]; nxt[i] = pl->lxbase[nxt[i]]; }
+  uint32_t *end = xmalloc(((size_t)maxb + 1) * sizeof *end);
+  for (uint32_t v = 0; v <= maxb; v++) end[v] = (uint32_t)pl->ncls;   /* NONE: no state has this base */
+  for (int x = 0; x < nlx; x++) end[pl->lxbase[x]] = pl->lxend[x];
+  free(pl->lxend);
+  pl->lxend = end;
+  pl->lxchk = chk;
+  pl->lxnxt = nxt;
   pl->ncomb = len;     /* every base + nw fits: no bounds check at run time */
+  pl->nlxstates = nlx;
+  pl->nlx = (int)maxb + 1;
+  pl->dlx = (int)pl->lxbase[pl->dlx];
+  free(taken);
   free(ord);
 }
 
@@ -447,9 +473,7 @@ int plan_build(const EmitInput *in, Plan *pl, const char *who)
   }
   case TOKS_WORDS:
     build_lexer(pl);
-    for (int x = 0; x < pl->nlx; x++) if (pl->lxbase[x] > pl->maxbase) pl->maxbase = pl->lxbase[x];
     pl->bytes += 256 * cgen_uint_size((uint32_t)(pl->nw + pl->nnw - 1))
-               + (size_t)pl->nlx * cgen_uint_size(pl->maxbase)
                + pl->ncomb * (cgen_uint_size((uint32_t)(pl->nlx - 1)) + cgen_uint_size((uint32_t)pl->nlx))
                + ((size_t)pl->nlx + (size_t)pl->nnw) * cgen_uint_size((uint32_t)pl->ncls);
     break;

@@ -15,7 +15,7 @@
 ** The state struct (C field order; every field an unsigned integer):
 **   alphabet/bytes:  { stN state; }
 **   chars:           { rnf_utf8 dec; stN state; }   (5 x uint32 decoder)
-**   words:           { lxN lex; stN state; }
+**   words:           { lxN lex; stN state; }   (lex: a lexer value, nlx - 1 at most)
 ** stN/lxN: the smallest of 8/16/32 bits holding maxst / nlx - 1.
 **
 ** Byte-level tokens, table style: a state s is stored as s * stride (its
@@ -104,18 +104,21 @@ typedef struct Plan {
   const uint32_t *cp;       /* [ncp] ascending */
   uint32_t *cpcls;          /* [ncp] */
   uint32_t unkcls;          /* class of any other code point (and of U+FFFD unless mapped) */
-  /* words: the lexer.  State 0 = between words; NONE (== ncls) = no token */
-  int nlx, nw, nnw;         /* lexer states, word-byte classes, other byte classes */
+  /* words: the lexer.  Its values are the states' row bases (below):
+  ** 0 = between words; NONE (== ncls) = no token */
+  int nlx, nw, nnw;         /* lexer values (largest base + 1), word-byte classes, other byte classes */
+  int nlxstates;            /* lexer states (each has one base; other values below nlx are unused) */
   int32_t bcls[256];        /* byte -> lexer byte class; word bytes first */
-  uint32_t *lxnext;         /* [nlx * nw] dense, before compression */
-  int dlx;                  /* the dead state (a word outside the vocabulary) */
-  /* tab_lex compressed by row displacement: the successor of (x, w) is
-  ** lxnxt[lxbase[x] + w] if lxchk[that] == x, else dlx */
-  uint32_t *lxbase;         /* [nlx] */
+  uint32_t *lxnext;         /* [nlxstates * nw] dense, by state number, before compression */
+  int dlx;                  /* the dead state's value (a word outside the vocabulary) */
+  /* the lexer compressed by row displacement, every state at a base of its
+  ** own: from value v on word-byte class w the lexer goes to lxnxt[v + w]
+  ** if lxchk[v + w] == v, else to dlx; lxchk holds nlx where no state owns
+  ** the entry */
+  uint32_t *lxbase;         /* [nlxstates] each state's base (its value) */
   uint32_t *lxnxt, *lxchk;  /* [ncomb] */
   size_t ncomb;
-  uint32_t maxbase;         /* largest lxbase[] */
-  uint32_t *lxend;          /* [nlx] input class of the word ending here, or NONE */
+  uint32_t *lxend;          /* [nlx] input class of the word ending at value v, or NONE */
   uint32_t *tokcls;         /* [nnw] input class of the byte as a token, or NONE */
 } Plan;
 
