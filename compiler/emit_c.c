@@ -310,12 +310,10 @@ static void put_flat_next(FILE *o, const Plan *pl)
 
 /* Packed successor words (emit_plan.h), in hex so that each state's byte
 ** can be read off: byte r is 8 * the successor of state r. */
-#define PK_T(pl) ((pl)->nrows > 4 ? "uint64_t" : "uint32_t")
-
 static void put_packed_next(FILE *o, const Plan *pl)
 {
-  int wide = pl->nrows > 4;
-  fprintf(o, "static const %s %s_tab_next[%lu] = {\n", PK_T(pl), pl->p, (unsigned long)pl->npk);
+  int wide = pl->pkbits == 64;
+  fprintf(o, "static const uint%d_t %s_tab_next[%lu] = {\n", pl->pkbits, pl->p, (unsigned long)pl->npk);
   for (uint32_t x = 0; x < pl->npk; x++) {
     if (x % 4 == 0) fputs("  ", o);
     if (wide) fprintf(o, "UINT64_C(0x%016llx)", (unsigned long long)pl->pk[x]);

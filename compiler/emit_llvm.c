@@ -263,7 +263,7 @@ static void build_tables(Gen *g)
 
   if (pl->packed) {
     /* pk [npk]: byte r of entry x = the stored successor of row r */
-    g->pk_t = LLVMIntTypeInContext(g->ctx, pl->nrows > 4 ? 64 : 32);
+    g->pk_t = LLVMIntTypeInContext(g->ctx, (unsigned)pl->pkbits);
     LLVMValueRef *c = xmalloc((size_t)pl->npk * sizeof *c);
     for (uint32_t x = 0; x < pl->npk; x++) c[x] = LLVMConstInt(g->pk_t, pl->pk[x], 0);
     g->tab_next_t = LLVMArrayType(g->pk_t, pl->npk);

@@ -357,6 +357,7 @@ static void build_packed(Plan *pl)
   if (pl->step < 2 || nrows > 8) return;
   pl->packed = 1;
   pl->npk = pl->single + (uint32_t)pl->vcls;
+  pl->pkbits = nrows > 4 ? 64 : 32;
   pl->pk = xcalloc(pl->npk, sizeof *pl->pk);
   for (uint32_t x = 0; x < pl->npk; x++)
     for (uint32_t s = 0; s < nrows; s++)
@@ -451,7 +452,7 @@ int plan_build(const EmitInput *in, Plan *pl, const char *who)
   for (int b = 0; b < 256; b++) if (pl->clsval[b] > pl->maxclsval) pl->maxclsval = pl->clsval[b];
   uint32_t maxlab = (uint32_t)(f->nclass - 1);
   pl->bytes = (size_t)f->nstates * cgen_uint_size(maxlab);
-  if (pl->packed) pl->bytes += (size_t)pl->npk * (pl->nrows > 4 ? 8 : 4);
+  if (pl->packed) pl->bytes += (size_t)pl->npk * (size_t)(pl->pkbits / 8);
   else if (pl->premul) pl->bytes += (size_t)pl->nrows * pl->stride * cgen_uint_size(pl->maxst);
   else if (in->style == STYLE_TABLE) pl->bytes += (size_t)pl->nrows * (size_t)pl->ncls * cgen_uint_size(pl->maxst);
 

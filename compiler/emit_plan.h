@@ -42,8 +42,8 @@
 ** (bits 8r .. 8r+7) is the stored successor of row r (8 * its row), so
 **   K bytes:   st = (pk[x] >> st) & 0xFF
 **   one byte:  st = (pk[single + class[b]] >> st) & 0xFF
-** and the loop-carried path is a shift and a mask.  (A printer may use
-** 32-bit words when nrows <= 4.)  Swar (packed, K = 8, two valid classes
+** and the loop-carried path is a shift and a mask.  Words are pkbits
+** wide: 32 when nrows <= 4, else 64.  Swar (packed, K = 8, two valid classes
 ** of one byte each, every other byte an error): the 8-byte index comes
 ** from the bytes as one little-endian 64-bit word w, not from class loads:
 **   m = (w >> swbit) & 0x0101010101010101    (1 per byte with bit swbit)
@@ -94,6 +94,7 @@ typedef struct Plan {
   int packed;               /* premul, step > 1, nrows <= 8: pk[] instead of flat[] */
   uint64_t *pk;             /* packed: [npk] successor of every row per index, 8 bits each */
   uint32_t npk;             /* single + vcls */
+  int pkbits;               /* packed: bits of a word, 32 (nrows <= 4) or 64 */
   int swar;                 /* packed binary alphabet: 8-byte index from one input word */
   int swbit;                /* swar: the bit that tells the two bytes apart */
   unsigned swclear, swdiff; /* swar: the byte with that bit clear; the two bytes' xor */
