@@ -595,54 +595,70 @@ static void put_swar_bad(FILE *o, const Plan *pl, int n)
   fprintf(o, " ^ UINT64_C(0x%016llx)", (unsigned long long)pl->swclear * 0x0101010101010101ull);
 }
 
-/* One packed step of ST on index X. */
-static void put_packed_step(FILE *o, const Plan *pl, const char *indent, const char *x)
+/* One K-byte step of ST on index variable X: packed, a shift out of the
+** index's word of successors; flat, (tab + x)[st] -- the class sums are
+** added to the table's address, not to st, because compilers reassociate
+** st + (a + b + ...) into a chain of adds after the load, while
+** (tab + x)[st] leaves one add (or none) on the loop-carried path. */
+static void put_kstep(FILE *o, const Plan *pl, const char *x)
 {
-  fprintf(o, "%sst = (unsigned int)(%s_tab_next[%s] >> st) & 0xFFu;\n", indent, pl->p, x);
+  if (pl->packed) fprintf(o, "    st = (unsigned int)(%s_tab_next[%s] >> st) & 0xFFu;\n", pl->p, x);
+  else fprintf(o, "    st = (%s_tab_next + %s)[st];\n", pl->p, x);
 }
 
-/* Packed byte-level table (emit_plan.h): as the K-byte loop below, but
-** st is 8 * state and a step shifts it out of one word of successors, so
-** the loop-carried path is a shift and a mask.  Swar takes the index from
-** the input word itself: one load and a multiply instead of 8 class loads. */
-static void put_packed_feed(FILE *o, const Plan *pl, int errexit)
+/* WORDS (1 or 2) K-byte steps from p[i]: their indices x0 (x1), the
+** error test, the steps.  An index >= single holds an error byte (swar:
+** a nonzero word check); the error state is sticky, so the loop leaves. */
+static void put_kblock(FILE *o, const Plan *pl, int words, int errexit)
+{
+  static const char *const x[2] = { "x0", "x1" };
+  for (int j = 0; j < words; j++)
+    if (pl->swar) put_swar_index(o, pl, j);
+    else put_kindex(o, pl, x[j], j * pl->step);
+  if (pl->swar) {
+    fputs(words == 2 ? "    if ((" : "    if (", o);
+    put_swar_bad(o, pl, 0);
+    if (words == 2) {
+      fputs(")\n        | (", o);
+      put_swar_bad(o, pl, 1);
+      fputc(')', o);
+    }
+    fputs(") goto error;\n", o);
+  } else if (errexit) {
+    fprintf(o, words == 2 ? "    if ((x0 | x1) >= %luu) goto error;\n" : "    if (x0 >= %luu) goto error;\n",
+            (unsigned long)pl->single);
+  }
+  for (int j = 0; j < words; j++) put_kstep(o, pl, x[j]);
+}
+
+/* Byte-level table with K-byte steps (emit_plan.h): blocks of 2K bytes,
+** then one K-byte step if K bytes are left, then one byte at a time
+** through the one-byte entries at offset single.  Flat rows hold row
+** offsets; packed, st is 8 * state and a step shifts it out of one word of
+** successors, so the loop-carried path is a shift and a mask; swar takes
+** the index from the input word itself. */
+static void put_kfeed(FILE *o, const Plan *pl, int errexit)
 {
   const char *p = pl->p;
   int k = pl->step;
   unsigned long one = (unsigned long)pl->single;
   fprintf(o, "  for (i = 0; i + %d <= n; i += %d) {\n", 2 * k, 2 * k);
-  if (pl->swar) {
-    put_swar_index(o, pl, 0);
-    put_swar_index(o, pl, 1);
-    fputs("    if ((", o);
-    put_swar_bad(o, pl, 0);
-    fputs(")\n        | (", o);
-    put_swar_bad(o, pl, 1);
-    fputs(")) goto error;\n", o);
-  } else {
-    put_kindex(o, pl, "x0", 0);
-    put_kindex(o, pl, "x1", k);
-    if (errexit) fprintf(o, "    if ((x0 | x1) >= %luu) goto error;\n", one);
-  }
-  put_packed_step(o, pl, "    ", "x0");
-  put_packed_step(o, pl, "    ", "x1");
-  fputs("  }\n", o);
-  fprintf(o, "  if (i + %d <= n) {\n", k);
-  if (pl->swar) {
-    put_swar_index(o, pl, 0);
-    fputs("    if (", o);
-    put_swar_bad(o, pl, 0);
-    fputs(") goto error;\n", o);
-  } else {
-    put_kindex(o, pl, "x0", 0);
-    if (errexit) fprintf(o, "    if (x0 >= %luu) goto error;\n", one);
-  }
-  put_packed_step(o, pl, "    ", "x0");
+  put_kblock(o, pl, 2, errexit);
+  fprintf(o, "  }\n  if (i + %d <= n) {\n", k);
+  put_kblock(o, pl, 1, errexit);
   fprintf(o, "    i += %d;\n  }\n", k);
-  fprintf(o, "  for (; i < n; i++) {\n    x0 = %luu + %s_tab_class[p[i]];\n", one, p);
-  if (errexit) fprintf(o, "    if (x0 >= %luu) goto error;\n", one + (unsigned long)pl->vcls);
-  put_packed_step(o, pl, "    ", "x0");
-  fputs("  }\n", o);
+  if (pl->packed) {
+    fprintf(o, "  for (; i < n; i++) {\n    x0 = %luu + %s_tab_class[p[i]];\n", one, p);
+    if (errexit) fprintf(o, "    if (x0 >= %luu) goto error;\n", one + (unsigned long)pl->vcls);
+    put_kstep(o, pl, "x0");
+    fputs("  }\n", o);
+  } else if (errexit) {
+    fprintf(o, "  for (; i < n; i++) {\n    x0 = %s_tab_class[p[i]];\n", p);
+    fprintf(o, "    if (x0 >= %du) goto error;\n", pl->vcls);
+    fprintf(o, "    st = %s_tab_next[st + %luu + x0];\n  }\n", p, one);
+  } else {
+    fprintf(o, "  for (; i < n; i++)\n    st = %s_tab_next[st + %luu + %s_tab_class[p[i]]];\n", p, one, p);
+  }
 }
 
 static void put_feed(FILE *o, const Plan *pl)
@@ -681,33 +697,8 @@ static void put_feed(FILE *o, const Plan *pl)
     fprintf(o, "    if (e != %du) st = %s_step(st, e);\n", pl->ncls, p);
     fputs("    lex = 0;\n  }\n", o);
     fprintf(o, "  s->lex = (%s)lex;\n", LX_T(pl));
-  } else if (pl->packed) {
-    put_packed_feed(o, pl, errexit);
   } else if (pl->step > 1) {
-    /* K bytes per dependent load.  The class sums are computed apart and
-    ** added to the table's address, not to st: compilers reassociate
-    ** st + (a + b + ...) into a chain of adds after the load, while
-    ** (tab + x)[st] leaves one add (or none) on the loop-carried path.
-    ** An index >= single holds an error byte: the error state is sticky,
-    ** so the loop leaves at once. */
-    int k = pl->step;
-    unsigned long one = (unsigned long)pl->single;
-    fprintf(o, "  for (i = 0; i + %d <= n; i += %d) {\n", 2 * k, 2 * k);
-    put_kindex(o, pl, "x0", 0);
-    put_kindex(o, pl, "x1", k);
-    if (errexit) fprintf(o, "    if ((x0 | x1) >= %luu) goto error;\n", one);
-    fprintf(o, "    st = (%s_tab_next + x0)[st];\n    st = (%s_tab_next + x1)[st];\n  }\n", p, p);
-    fprintf(o, "  if (i + %d <= n) {\n", k);
-    put_kindex(o, pl, "x0", 0);
-    if (errexit) fprintf(o, "    if (x0 >= %luu) goto error;\n", one);
-    fprintf(o, "    st = (%s_tab_next + x0)[st];\n    i += %d;\n  }\n", p, k);
-    if (errexit) {
-      fprintf(o, "  for (; i < n; i++) {\n    x0 = %s_tab_class[p[i]];\n", p);
-      fprintf(o, "    if (x0 >= %du) goto error;\n", pl->vcls);
-      fprintf(o, "    st = %s_tab_next[st + %luu + x0];\n  }\n", p, one);
-    } else {
-      fprintf(o, "  for (; i < n; i++)\n    st = %s_tab_next[st + %luu + %s_tab_class[p[i]]];\n", p, one, p);
-    }
+    put_kfeed(o, pl, errexit);
   } else {
     fprintf(o, "  for (i = 0; i < n; i++)\n    st = %s_tab_next[st + %s_tab_class[p[i]]];\n", p, p);
   }
