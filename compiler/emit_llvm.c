@@ -452,6 +452,20 @@ static void err_check(Gen *g, LLVMValueRef fn, LLVMBasicBlockRef errbb, LLVMValu
   LLVMPositionBuilderAtEnd(g->b, ok);
 }
 
+/* The K-byte indices of N (1 or 2) blocks at offsets AT into X, then one
+** test that leaves for ERRBB if any holds an error byte: class digits (an
+** index >= single) or, swar, a nonzero word check. */
+static void k_indices(Gen *g, LLVMValueRef fn, LLVMBasicBlockRef errbb, LLVMValueRef buf,
+                      const LLVMValueRef *at, int n, LLVMValueRef *x)
+{
+  LLVMValueRef bad[2];
+  for (int j = 0; j < n; j++) x[j] = g->pl->swar ? swar_index(g, buf, at[j], &bad[j]) : k_index(g, buf, at[j]);
+  if (g->pl->swar)
+    err_check_nz(g, fn, errbb, n == 2 ? LLVMBuildOr(g->b, bad[0], bad[1], "bad01") : bad[0]);
+  else
+    err_check(g, fn, errbb, n == 2 ? LLVMBuildOr(g->b, x[0], x[1], "x01") : x[0], g->pl->single);
+}
+
 /* One byte at offset I: st = flat[st + single + class[b[i]]]; with
 ** K-byte steps an error byte leaves for ERRBB (K = 1: its column leads to
 ** the error row). */
@@ -488,18 +502,9 @@ static LLVMValueRef run_loop(Gen *g, LLVMValueRef fn, LLVMBasicBlockRef errbb, L
   LLVMValueRef nx, i1;
   if (ksteps) {
     unsigned long long k = (unsigned long long)g->pl->step;
-    LLVMValueRef ik = LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, k, 0), "ik"), x0, x1;
-    if (g->pl->swar) {
-      LLVMValueRef b0, b1;
-      x0 = swar_index(g, buf, i, &b0);
-      x1 = swar_index(g, buf, ik, &b1);
-      err_check_nz(g, fn, errbb, LLVMBuildOr(g->b, b0, b1, "bad01"));
-    } else {
-      x0 = k_index(g, buf, i);
-      x1 = k_index(g, buf, ik);
-      err_check(g, fn, errbb, LLVMBuildOr(g->b, x0, x1, "x01"), g->pl->single);
-    }
-    nx = k_load(g, k_load(g, st, x0), x1);
+    LLVMValueRef at[2] = { i, LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, k, 0), "ik") }, x[2];
+    k_indices(g, fn, errbb, buf, at, 2, x);
+    nx = k_load(g, k_load(g, st, x[0]), x[1]);
     i1 = LLVMBuildNUWAdd(g->b, i, LLVMConstInt(g->sizety, 2 * k, 0), "i.next");
   } else {
     nx = single_step(g, fn, errbb, st, buf, i);
@@ -541,14 +546,7 @@ static LLVMValueRef run_table(Gen *g, LLVMValueRef fn, LLVMValueRef st0, LLVMVal
   LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, bitk, zero, "hask"), more, rest);
   LLVMPositionBuilderAtEnd(g->b, more);
   LLVMValueRef x;
-  if (pl->swar) {
-    LLVMValueRef bad;
-    x = swar_index(g, buf, n2k, &bad);
-    err_check_nz(g, fn, errbb, bad);
-  } else {
-    x = k_index(g, buf, n2k);
-    err_check(g, fn, errbb, x, pl->single);
-  }
+  k_indices(g, fn, errbb, buf, &n2k, 1, &x);
   LLVMValueRef stk = k_load(g, st, x);
   LLVMBasicBlockRef moreend = LLVMGetInsertBlock(g->b);
   LLVMBuildBr(g->b, rest);
