@@ -70,7 +70,7 @@ static void pack_lexer(Plan *pl)
   uint32_t *chk = xmalloc(cap * sizeof *chk), *nxt = xmalloc(cap * sizeof *nxt);
   unsigned char *taken = xcalloc(cap, 1);           /* bases in use */
   for (size_t i = 0; i < cap; i++) { chk[i] = empty; nxt[i] = 0; }
-  pl->lxbase = xcalloc((size_t)nlx, sizeof *pl->lxbase);
+  uint32_t *base = xcalloc((size_t)nlx, sizeof *base);   /* each state's base: its value */
   for (int k = 0; k < nlx; k++) {
     const uint32_t *row = pl->lxnext + (size_t)ord[k].x * (size_t)nw;
     int first = 0;
@@ -92,7 +92,7 @@ static void pack_lexer(Plan *pl)
       if (fits) break;
     }
     taken[b] = 1;
-    pl->lxbase[ord[k].x] = (uint32_t)b;
+    base[ord[k].x] = (uint32_t)b;
     for (int w = first; w < nw; w++)
       if (row[w] != (uint32_t)pl->dlx) {
         chk[b + (size_t)w] = (uint32_t)ord[k].x;
@@ -104,13 +104,13 @@ static void pack_lexer(Plan *pl)
   }
   /* states become their bases; an empty entry checks as no base does */
   uint32_t maxb = 0;
-  for (int x = 0; x < nlx; x++) if (pl->lxbase[x] > maxb) maxb = pl->lxbase[x];
+  for (int x = 0; x < nlx; x++) if (base[x] > maxb) maxb = base[x];
   for (size_t i = 0; i < len; i++)
     if (chk[i] == empty) chk[i] = maxb + 1;
-    else { chk[i] = pl->lxbase[chk[i]]; nxt[i] = pl->lxbase[nxt[i]]; }
+    else { chk[i] = base[chk[i]]; nxt[i] = base[nxt[i]]; }
   uint32_t *end = xmalloc(((size_t)maxb + 1) * sizeof *end);
   for (uint32_t v = 0; v <= maxb; v++) end[v] = (uint32_t)pl->ncls;   /* NONE: no state has this base */
-  for (int x = 0; x < nlx; x++) end[pl->lxbase[x]] = pl->lxend[x];
+  for (int x = 0; x < nlx; x++) end[base[x]] = pl->lxend[x];
   free(pl->lxend);
   pl->lxend = end;
   pl->lxchk = chk;
@@ -118,7 +118,8 @@ static void pack_lexer(Plan *pl)
   pl->ncomb = len;     /* every base + nw fits: no bounds check at run time */
   pl->nlxstates = nlx;
   pl->nlx = (int)maxb + 1;
-  pl->dlx = (int)pl->lxbase[pl->dlx];
+  pl->dlx = (int)base[pl->dlx];
+  free(base);
   free(taken);
   free(ord);
 }
@@ -494,7 +495,6 @@ void plan_free(Plan *pl)
   free(pl->pk);
   free(pl->cpcls);
   free(pl->lxnext);
-  free(pl->lxbase);
   free(pl->lxnxt);
   free(pl->lxchk);
   free(pl->lxend);

@@ -116,7 +116,6 @@ typedef struct Plan {
   ** own: from value v on word-byte class w the lexer goes to lxnxt[v + w]
   ** if lxchk[v + w] == v, else to dlx; lxchk holds nlx where no state owns
   ** the entry */
-  uint32_t *lxbase;         /* [nlxstates] each state's base (its value) */
   uint32_t *lxnxt, *lxchk;  /* [ncomb] */
   size_t ncomb;
   uint32_t *lxend;          /* [nlx] input class of the word ending at value v, or NONE */
