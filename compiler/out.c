@@ -74,7 +74,17 @@ int out_open_why(OutFile *o, const char *path, char *why, size_t whylen)
   else
     o->tmp = xasprintf("%s.tmp.%ld.%u", path, (long)getpid(), seq++);
   track(o->tmp, 1);   /* before the file exists: a signal right after open() must find it */
-  int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+  /* a new file gets 0666 less the umask, like any other tool's output; a
+  ** replaced one keeps its permission bits (not its set-id bits) */
+  int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+  if (fd >= 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+      fchmod(fd, st.st_mode & 0777) != 0) {
+    int e = errno;
+    close(fd);
+    fd = -1;
+    unlink(o->tmp);
+    errno = e;
+  }
   if (fd < 0 || !(o->fp = fdopen(fd, "w"))) {
     int e = errno;
     if (fd >= 0) { close(fd); unlink(o->tmp); }

@@ -5,7 +5,8 @@
 ** flushes, fsyncs and renames it over PATH; out_abort (or process exit
 ** before commit, including SIGINT/SIGTERM via out_install_signal_cleanup)
 ** removes it.  A failed or interrupted run therefore never leaves a partial
-** file and never destroys the previous one.
+** file and never destroys the previous one.  A new file's mode is 0666
+** less the umask; a replaced regular file keeps its permission bits.
 */
 #ifndef RNF_OUT_H
 #define RNF_OUT_H
