@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_ERRORS 20
 
@@ -459,6 +460,9 @@ static void check_path(Ck *c, const Key *k, const Value *v)
   int e = 0;
   if (stat(path, &sb) != 0) e = errno;
   else if (S_ISDIR(sb.st_mode)) e = EISDIR;
+  /* opening a FIFO (or a terminal) would block or take its data: the
+  ** loader opens it once, later */
+  else if (!S_ISREG(sb.st_mode)) { if (access(path, R_OK) != 0) e = errno; }
   else if (!(f = fopen(path, "rb"))) e = errno;
   if (f) fclose(f);
   if (e) err(c, v->loc, "cannot read %s file '%s': %s", k->key, path, strerror(e));
