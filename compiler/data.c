@@ -463,11 +463,20 @@ static int check_example(Reader *rd, long line, const char *label, size_t llen, 
   return 0;
 }
 
+/* A line of nothing but spaces and tabs (or nothing) is blank: it holds no
+** example in any format, and it is invisible in an editor. */
+static int blank_line(const char *s, long n)
+{
+  for (long i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t') return 0;
+  return 1;
+}
+
 static int read_tsv(Reader *rd, ExList *out)
 {
   long n;
   while ((n = next_line(rd)) >= 0) {
-    if (n == 0) continue;                     /* blank lines separate nothing */
+    if (blank_line(rd->buf, n)) continue;     /* blank lines separate nothing */
     char *tab = memchr(rd->buf, '\t', (size_t)n);
     if (!tab) {
       if (bad_line(rd, rd->line, BAD_TAB, "expected a TAB between label and text")) return -1;
@@ -528,7 +537,7 @@ static int csv_record(Reader *rd, Fields *fl, long *start)
   do {
     n = next_line(rd);
     if (n < 0) return 0;
-  } while (n == 0);
+  } while (blank_line(rd->buf, n));
   *start = rd->line;
   size_t i = 0;
   for (;;) {
@@ -625,7 +634,7 @@ static int read_jsonl(Reader *rd, ExList *out)
   const char *lname = rd->s->label_field ? rd->s->label_field : "label";
   long n;
   while ((n = next_line(rd)) >= 0) {
-    if (n == 0) continue;
+    if (blank_line(rd->buf, n)) continue;
     json_error_t err;
     json_t *o = json_loadb(rd->buf, (size_t)n, JSON_ALLOW_NUL, &err);
     if (!o || !json_is_object(o)) {
