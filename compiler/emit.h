@@ -43,6 +43,10 @@ typedef struct EmitInput {
 ** C == NULL, writes a single header whose implementation is guarded by
 ** <PREFIX>_IMPLEMENTATION. */
 int emit_c(const EmitInput *in, FILE *c, FILE *h, const char *header_name);
+/* NULL when the generated C can #include "NAME" portably, else what in
+** NAME prevents it ("a trigraph", ...): the driver refuses such an output
+** before training. */
+const char *emit_c_include_problem(const char *name);
 /* Only the declarations of the .c form's header: what the LLVM outputs
 ** write beside themselves, since their objects share that ABI. */
 int emit_c_header(const EmitInput *in, FILE *h);

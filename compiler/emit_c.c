@@ -57,17 +57,21 @@
 #define TK_T(pl)   cgen_uint_type((uint32_t)(pl)->ncls)       /* NONE == ncls */
 
 /* Bytes valid in #include "..." without undefined or implementation-defined
-** behaviour (C99 6.4.7): printable ASCII minus " ' \ and no // or slash-star. */
-static int header_name_ok(const char *s)
+** behaviour (C99 6.4.7): printable ASCII minus " ' \, no // or slash-star,
+** and no trigraph (translation phase 1 rewrites "??=" before any quoting). */
+const char *emit_c_include_problem(const char *s)
 {
-  if (!*s) return 0;
+  if (!*s) return "nothing";
   for (const char *q = s; *q; q++) {
     unsigned char c = (unsigned char)*q;
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '\\') return 0;
-    if (c == '/' && (q[1] == '/' || q[1] == '*')) return 0;
+    if (c < 0x20 || c >= 0x7f) return "a control or non-ASCII byte";
+    if (c == '"' || c == '\'' || c == '\\') return "a quote or a backslash";
+    if (c == '/' && (q[1] == '/' || q[1] == '*')) return "a comment opener ('//' or '/*')";
+    if (c == '?' && q[1] == '?' && q[2] && strchr("=(/)'<!>-", q[2])) return "a trigraph (such as ?\?=)";
   }
-  return 1;
+  return NULL;
 }
+
 /* ---- pieces of text ---------------------------------------------------- */
 
 static void put_comment_str(FILE *o, const char *s)
@@ -779,7 +783,7 @@ int emit_c(const EmitInput *in, FILE *c, FILE *h, const char *header_name)
   Plan pl;
   int rc = plan_build(in, &pl, "emit_c");
   if (rc) { plan_free(&pl); return rc; }
-  if (c && (!header_name || !header_name_ok(header_name))) {
+  if (c && (!header_name || emit_c_include_problem(header_name))) {
     diag(DIAG_ERROR, "cannot #include header name '%s' from generated C", header_name ? header_name : "");
     plan_free(&pl);
     return RNF_EXIT_USAGE;

@@ -395,6 +395,14 @@ static int plan_outputs(const Options *o, const Spec *spec, Output *outs)
       x->hpath = x->hcanon = NULL;
     }
   }
+  for (int i = 0; i < n; i++) {       /* a .c must be able to #include its .h */
+    const Output *x = &outs[i];
+    if (x->kind != OUT_C) continue;
+    const char *base = strrchr(x->hpath, '/'), *why = emit_c_include_problem(base ? base + 1 : x->hpath);
+    if (why)
+      return usage_error("-o %s: the C file could not #include its header '%s': the name holds %s",
+                         x->path, base ? base + 1 : x->hpath, why);
+  }
   /* every file written: [2i] output i itself, [2i+1] its .h (or none) */
   const char *file[2 * MAX_OUTPUTS];
   for (int i = 0; i < n; i++) {
