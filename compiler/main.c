@@ -137,7 +137,9 @@ static int parse_args(int argc, char **argv, Options *o)
     const char *a = argv[i];
     if (opts && !strcmp(a, "--")) { opts = 0; continue; }
     if (!opts || a[0] != '-' || !a[1]) {
-      if (o->spec_path) return usage_error("more than one spec given ('%s'); outputs take -o", a);
+      if (o->spec_path)
+        return usage_error(opts ? "more than one spec given ('%s'); outputs take -o"
+                                : "more than one spec given ('%s'); after '--' every argument is the spec, so put -o before '--'", a);
       o->spec_path = a;
       continue;
     }

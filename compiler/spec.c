@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "lang.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -662,7 +663,10 @@ static void check_value(Ck *c, const Key *k, const Setting *st)
   case KT_PREFIX: {
     if (v->kind != VAL_IDENT && v->kind != VAL_STRING) { type_error(c, k, v, "a C identifier"); return; }
     if (strlen(v->s) != v->len || !is_c_ident(v->s)) {
-      char *fix = c_ident(v->s);
+      /* nothing to keep ("_", ""): suggest the default, the model's name */
+      bool any = false;
+      for (size_t i = 0; i < v->len; i++) any |= isalnum((unsigned char)v->s[i]) != 0;
+      char *fix = c_ident(any || !c->s->name ? v->s : c->s->name);
       if (strlen(v->s) == v->len && strcmp(fix, v->s) != 0)
         err(c, v->loc, "'prefix' must be a C identifier without a leading or trailing '_' or a '__' "
             "(names C or C++ reserve), got '%s'; did you mean '%s'?", v->s, fix);
