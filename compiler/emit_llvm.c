@@ -95,6 +95,25 @@ static void llvm_init(void)
   LLVMParseCommandLineOptions(2, opts, "");
 }
 
+/* LLVM's own diagnostics (a register allocator that runs out of registers,
+** say) would print "error: ..." and exit(1) by default: keep the first
+** error to report it as ours, pass warnings on, drop remarks. */
+typedef struct LlvmDiags {
+  int errors;
+  char first[512];
+} LlvmDiags;
+
+static void diag_handler(LLVMDiagnosticInfoRef di, void *ctx)
+{
+  LlvmDiags *d = ctx;
+  LLVMDiagnosticSeverity sev = LLVMGetDiagInfoSeverity(di);
+  if (sev != LLVMDSError && sev != LLVMDSWarning) return;
+  char *m = LLVMGetDiagInfoDescription(di);
+  if (sev == LLVMDSWarning) diag(DIAG_WARNING, "LLVM: %s", m);
+  else if (!d->errors++) snprintf(d->first, sizeof d->first, "%s", m);
+  LLVMDisposeMessage(m);
+}
+
 /* ---- the plan ------------------------------------------------------------ */
 
 /* The shared lowering (emit_plan.c), so this back end and emit_c give every
@@ -1239,6 +1258,8 @@ int emit_llvm(const EmitInput *in, FILE *out, LlvmKind kind, const char *triple,
   memset(&g, 0, sizeof g);
   g.pl = &pl;
   g.ctx = LLVMContextCreate();
+  LlvmDiags ld = { 0, "" };
+  LLVMContextSetDiagnosticHandler(g.ctx, diag_handler, &ld);
   const char *src = in->prov && in->prov->spec_file ? in->prov->spec_file : in->prefix;
   /* The .ll printer writes the module ID into a comment unescaped: use the
   ** prefix (an identifier); source_filename is printed escaped. */
@@ -1297,6 +1318,7 @@ int emit_llvm(const EmitInput *in, FILE *out, LlvmKind kind, const char *triple,
   }
   if (LLVMVerifyModule(g.mod, LLVMReturnStatusAction, &msg))
     rnf_internal(__FILE__, __LINE__, "emit_llvm: the optimized module is invalid: %s", msg);
+  if (ld.errors) rnf_internal(__FILE__, __LINE__, "emit_llvm: LLVM's %s pipeline: %s", passes, ld.first);
   LLVMDisposeMessage(msg);
 
   switch (kind) {
@@ -1317,6 +1339,11 @@ int emit_llvm(const EmitInput *in, FILE *out, LlvmKind kind, const char *triple,
     msg = NULL;
     if (LLVMTargetMachineEmitToMemoryBuffer(tm, g.mod, LLVMObjectFile, &msg, &mb)) {
       diag(DIAG_ERROR, "LLVM cannot write an object file for '%s': %s", tr, msg ? msg : "?");
+      rc = RNF_EXIT_USAGE;
+    } else if (ld.errors) {   /* the object exists, but its code is not to be trusted */
+      diag(DIAG_ERROR, "LLVM could not generate code for '%s' at -O%d: %s%s", tr, opt_level, ld.first,
+           opt_level == 0 ? " (try -O1 or higher)" : "");
+      LLVMDisposeMemoryBuffer(mb);
       rc = RNF_EXIT_USAGE;
     } else {
       rc = write_all(out, LLVMGetBufferStart(mb), LLVMGetBufferSize(mb));
