@@ -430,7 +430,7 @@ static int check_example(Reader *rd, long line, const char *label, size_t llen, 
   TokensKind k = rd->s->tokens;
   if (k == TOKS_CHARS || k == TOKS_WORDS) {
     rnf_utf8 d;
-    rnf_utf8_init(&d);
+    rnf_utf8_reset(&d);
     uint32_t cps[2];
     for (size_t i = 0; i < len; i++) {
       rnf_utf8_push(&d, (unsigned char)text[i], cps);

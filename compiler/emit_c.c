@@ -177,6 +177,26 @@ static int ident_tail(const char *s)
 ** so two classifiers, or a classifier whose own names start rnf_, never
 ** share or clash on a name; the code is otherwise the runtime's, byte for
 ** byte. */
+/* Would "<P>_CLASS_<X>" be a name of another classifier, whose prefix is
+** "<P>_CLASS" or longer?  Every other name is "<prefix>_<suffix>" with a
+** fixed suffix, so X must not end in (or be) one of the uppercase ones,
+** nor hold a CLASS_ or RNF_ of its own (tests/lit/emit/names.test). */
+static int class_macro_clashes(const char *x)
+{
+  static const char *const tails[] = { "NUM_CLASSES", "NUM_STATES", "IMPLEMENTATION", "IMPLEMENTED",
+                                       "H_INCLUDED", NULL };
+  size_t n = strlen(x);
+  for (int i = 0; tails[i]; i++) {
+    size_t k = strlen(tails[i]);
+    if (n >= k && !strcmp(x + n - k, tails[i]) && (n == k || x[n - k - 1] == '_')) return 1;
+  }
+  static const char *const heads[] = { "CLASS_", "RNF_", NULL };
+  for (int i = 0; heads[i]; i++)
+    for (const char *q = strstr(x, heads[i]); q; q = strstr(q + 1, heads[i]))
+      if (q == x || q[-1] == '_') return 1;
+  return 0;
+}
+
 static void put_runtime(FILE *o, const char *rt, const char *p)
 {
   int comment = 0;
@@ -211,10 +231,13 @@ static void put_declarations(FILE *o, const Plan *pl)
   fprintf(o, "#define %s_NUM_CLASSES %d\n", P, f->nclass);
   fprintf(o, "#define %s_NUM_STATES %d\n", P, f->nstates);
   /* Class constants for names that make identifiers; names that collide
-  ** once upper-cased get none (a constant must not depend on order). */
+  ** once upper-cased get none (a constant must not depend on order), nor
+  ** do names that would spell another classifier's macro. */
   char **ids = xcalloc((size_t)f->nclass, sizeof *ids);
   for (int c = 0; c < f->nclass; c++)
     if (ident_tail(pl->in->class_names[c])) ids[c] = plan_upper(pl->in->class_names[c]);
+  for (int c = 0; c < f->nclass; c++)
+    if (ids[c] && class_macro_clashes(ids[c])) { free(ids[c]); ids[c] = NULL; }
   for (int c = 0; c < f->nclass; c++) {
     if (!ids[c]) continue;
     int dup = 0;
@@ -417,7 +440,7 @@ static void put_tables(FILE *o, const Plan *pl)
   fputs("/* Class id of each state. */\n", o);
   uint32_t *lab = xmalloc((size_t)f->nstates * sizeof *lab);
   for (int s = 0; s < f->nstates; s++) lab[s] = (uint32_t)f->label[s];
-  put_array(o, LAB_T(pl), p, "tab_label", lab, (size_t)f->nstates, 16);
+  put_array(o, LAB_T(pl), p, "tab_labels", lab, (size_t)f->nstates, 16);
   free(lab);
 
   /* C99 promises string literals of 4095 bytes only (-Woverlength-strings):
@@ -720,7 +743,7 @@ static void put_functions(FILE *o, const Plan *pl)
   if (kind != TOKS_ALPHABET && kind != TOKS_BYTES) put_step(o, pl);
 
   fprintf(o, "void %s_init(%s_state *s)\n{\n", p, p);
-  if (kind == TOKS_CHARS) fprintf(o, "  %s_rnf_utf8_init(&s->dec);\n", p);
+  if (kind == TOKS_CHARS) fprintf(o, "  %s_rnf_utf8_reset(&s->dec);\n", p);
   if (kind == TOKS_WORDS) fputs("  s->lex = 0;\n", o);
   fprintf(o, "  s->state = %lu;\n}\n\n", (unsigned long)pl->f->start * (unsigned long)pl->stride);
 
@@ -738,17 +761,17 @@ static void put_functions(FILE *o, const Plan *pl)
             p, p, (long)pl->ncp, (unsigned long)pl->unkcls);
     fprintf(o, "  %s_rnf_utf8 d = s->dec;\n  int32_t out[1];\n  %s st = s->state;\n", p, STEP_T(pl));
     fprintf(o, "  if (%s_rnf_chars_finish(&d, &m, out)) st = %s_step(st, (%s)out[0]);\n", p, p, STEP_T(pl));
-    fprintf(o, "  return (int)%s_tab_label[st];\n}\n\n", p);
+    fprintf(o, "  return (int)%s_tab_labels[st];\n}\n\n", p);
   } else if (kind == TOKS_WORDS) {
     /* the end of input ends the word in progress */
     fprintf(o, "  %s st = s->state, e = %s_tab_wordend[s->lex];\n", STEP_T(pl), p);
     fprintf(o, "  if (e != %du) st = %s_step(st, e);\n", pl->ncls, p);
-    fprintf(o, "  return (int)%s_tab_label[st];\n}\n\n", p);
+    fprintf(o, "  return (int)%s_tab_labels[st];\n}\n\n", p);
   } else {
     unsigned long mul = pl->stride;
     if (pl->err >= 0) fprintf(o, "  if (s->state == %lu) return -1;\n", (unsigned long)pl->err * mul);
-    if (mul > 1) fprintf(o, "  return (int)%s_tab_label[s->state / %luu];\n}\n\n", p, mul);
-    else fprintf(o, "  return (int)%s_tab_label[s->state];\n}\n\n", p);
+    if (mul > 1) fprintf(o, "  return (int)%s_tab_labels[s->state / %luu];\n}\n\n", p, mul);
+    else fprintf(o, "  return (int)%s_tab_labels[s->state];\n}\n\n", p);
   }
 
   fprintf(o, "int %s_classify(const void *buf, size_t n)\n{\n", p);

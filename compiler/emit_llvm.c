@@ -54,7 +54,7 @@ typedef struct Gen {
   LLVMTypeRef i8, i32, i64, intty, sizety, ptr8, st_t, cls_t, lab_t, statety, stateptr;
   LLVMTypeRef pk_t;                     /* packed table entries (i32 or i64) */
   int big_endian;                       /* the target's byte order (swar input words) */
-  LLVMValueRef tab_class, tab_next, tab_label, tab_names;
+  LLVMValueRef tab_class, tab_next, tab_labels, tab_names;
   LLVMTypeRef tab_class_t, tab_next_t, tab_label_t, tab_names_t;
   /* chars and words (token level) */
   LLVMTypeRef lx_t;                     /* words: the state's lex field */
@@ -312,8 +312,8 @@ static void build_tables(Gen *g)
   LLVMValueRef *labs = xmalloc((size_t)pl->nrows * sizeof *labs);
   for (int s = 0; s < pl->nrows; s++) labs[s] = LLVMConstInt(g->lab_t, (unsigned long long)(long long)pl->label[s], 1);
   g->tab_label_t = LLVMArrayType(g->lab_t, (unsigned)pl->nrows);
-  nm = xasprintf("%s_tab_label", p);
-  g->tab_label = add_global(g, g->tab_label_t, nm, LLVMConstArray(g->lab_t, labs, (unsigned)pl->nrows),
+  nm = xasprintf("%s_tab_labels", p);
+  g->tab_labels = add_global(g, g->tab_label_t, nm, LLVMConstArray(g->lab_t, labs, (unsigned)pl->nrows),
                             LLVMInternalLinkage);
   free(nm);
   free(labs);
@@ -725,7 +725,7 @@ static LLVMValueRef lookup_label(Gen *g, LLVMValueRef st)
   LLVMValueRef row = to_size(g, st, "st.z");
   if (g->pl->stride > 1) row = LLVMBuildUDiv(g->b, row, LLVMConstInt(g->sizety, g->pl->stride, 0), "row");
   LLVMValueRef idx[2] = { LLVMConstInt(g->sizety, 0, 0), row };
-  LLVMValueRef lp = LLVMBuildInBoundsGEP2(g->b, g->tab_label_t, g->tab_label, idx, 2, "labp");
+  LLVMValueRef lp = LLVMBuildInBoundsGEP2(g->b, g->tab_label_t, g->tab_labels, idx, 2, "labp");
   LLVMValueRef lab = LLVMBuildLoad2(g->b, g->lab_t, lp, "lab");
   return LLVMGetIntTypeWidth(g->lab_t) == LLVMGetIntTypeWidth(g->intty) ? lab
          : LLVMGetIntTypeWidth(g->lab_t) < LLVMGetIntTypeWidth(g->intty) ? LLVMBuildSExt(g->b, lab, g->intty, "label")
@@ -1095,7 +1095,7 @@ static LLVMValueRef token_label(Gen *g, LLVMValueRef fn, LLVMValueRef s)
 static void token_init(Gen *g, LLVMValueRef s)
 {
   if (g->pl->t->kind == TOKS_CHARS) {
-    static const uint32_t init[D_N] = { 0, 0, 0x80, 0xBF, 0 };   /* rnf_utf8_init */
+    static const uint32_t init[D_N] = { 0, 0, 0x80, 0xBF, 0 };   /* rnf_utf8_reset */
     for (unsigned k = 0; k < D_N; k++) LLVMBuildStore(g->b, ci32(g, init[k]), dec_field(g, s, k));
   } else {
     LLVMBuildStore(g->b, LLVMConstInt(g->lx_t, 0, 0), LLVMBuildStructGEP2(g->b, g->statety, s, 0, "lexp"));

@@ -256,7 +256,7 @@ static void build_lexer(Plan *pl)
     if (pl->bcls[b] >= 0) continue;
     uint32_t v = NONE;
     if (t->punct && rnf_byte_class((unsigned char)b) == RNF_PUNCT)
-      v = (uint32_t)sc[rnf_trie_sym(&tr, rnf_trie_step(&tr, 0, (unsigned char)b))];
+      v = (uint32_t)sc[rnf_trie_sym(&tr, rnf_trie_next(&tr, 0, (unsigned char)b))];
     int k = 0;
     while (k < nnw && tok[k] != v) k++;
     if (k == nnw) tok[nnw++] = v;

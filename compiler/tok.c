@@ -240,7 +240,7 @@ void tok_build_chars(Tokenizer *t, char *const *texts, const size_t *lens, int n
   TokMap m = {0};
   for (int i = 0; i < n; i++) {
     rnf_utf8 d;
-    rnf_utf8_init(&d);
+    rnf_utf8_reset(&d);
     uint32_t cps[2];
     for (size_t j = 0; j <= lens[i]; j++) {
       int k = j < lens[i] ? rnf_utf8_push(&d, (unsigned char)texts[i][j], cps) : rnf_utf8_finish(&d, cps);
@@ -400,7 +400,7 @@ long tok_encode(const Tokenizer *t, const char *text, size_t n, int32_t **out, s
   case TOKS_CHARS: {
     rnf_cpmap m = tok_cpmap(t);
     rnf_utf8 d;
-    rnf_utf8_init(&d);
+    rnf_utf8_reset(&d);
     for (size_t i = 0; i < n; i++) k += (size_t)rnf_chars_push(&d, &m, p[i], o + k);
     k += (size_t)rnf_chars_finish(&d, &m, o + k);
     break;
@@ -408,7 +408,7 @@ long tok_encode(const Tokenizer *t, const char *text, size_t n, int32_t **out, s
   case TOKS_WORDS: {
     rnf_trie tr = tok_trie(t);
     rnf_words w;
-    rnf_words_init(&w);
+    rnf_words_reset(&w);
     for (size_t i = 0; i < n; i++) k += (size_t)rnf_words_push(&w, &tr, t->punct, p[i], o + k);
     k += (size_t)rnf_words_finish(&w, &tr, o + k);
     break;

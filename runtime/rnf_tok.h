@@ -54,7 +54,7 @@ typedef struct rnf_utf8 {
   uint32_t nbad;    /* ill-formed subsequences seen (each gave one U+FFFD) */
 } rnf_utf8;
 
-RNF_FN void rnf_utf8_init(rnf_utf8 *d)
+RNF_FN void rnf_utf8_reset(rnf_utf8 *d)
 {
   d->cp = 0u; d->need = 0u; d->lo = 0x80u; d->hi = 0xBFu; d->nbad = 0u;
 }
@@ -206,7 +206,7 @@ typedef struct rnf_trie {
 } rnf_trie;
 
 /* Child of NODE on byte B, or -1 (also when NODE is -1: a dead walk stays dead). */
-RNF_FN int32_t rnf_trie_step(const rnf_trie *t, int32_t node, unsigned char b)
+RNF_FN int32_t rnf_trie_next(const rnf_trie *t, int32_t node, unsigned char b)
 {
   int32_t lo, hi, mid;
   if (node < 0) return -1;
@@ -231,7 +231,7 @@ typedef struct rnf_words {
   int32_t node;             /* trie node of the word so far, -1 = not in the vocabulary */
 } rnf_words;
 
-RNF_FN void rnf_words_init(rnf_words *w) { w->in_word = 0; w->node = 0; }
+RNF_FN void rnf_words_reset(rnf_words *w) { w->in_word = 0; w->node = 0; }
 
 RNF_FN int rnf_words_push(rnf_words *w, const rnf_trie *t, int punct, unsigned char b, int32_t out[2])
 {
@@ -239,8 +239,8 @@ RNF_FN int rnf_words_push(rnf_words *w, const rnf_trie *t, int punct, unsigned c
   int n = 0, was = w->in_word;
   int ev = rnf_words_scan(&w->in_word, b, punct, &c);
   if (ev & RNF_EV_WORD_END) out[n++] = rnf_trie_sym(t, w->node);
-  if (ev & RNF_EV_WORD_BYTE) w->node = rnf_trie_step(t, was ? w->node : 0, c);
-  if (ev & RNF_EV_PUNCT) out[n++] = rnf_trie_sym(t, rnf_trie_step(t, 0, c));
+  if (ev & RNF_EV_WORD_BYTE) w->node = rnf_trie_next(t, was ? w->node : 0, c);
+  if (ev & RNF_EV_PUNCT) out[n++] = rnf_trie_sym(t, rnf_trie_next(t, 0, c));
   return n;
 }
 

@@ -7,7 +7,7 @@ usage: c2ragel.py CLASSIFIER.c PREFIX OUT.rl
 CLASSIFIER.c must have a flat table (emit { max_step 1; } gives one for any
 automaton; the packed table of small automata is not read).
 
-Reads tab_class, tab_next, tab_label and the start state back from the
+Reads tab_class, tab_next, tab_labels and the start state back from the
 generated C (so Ragel gets exactly the automaton rnnfsac emitted) and writes
 OUT.rl defining `int PREFIX_ragel_classify(const void *buf, size_t n)`:
 label-1 states are final, the error state (bytes outside the alphabet) is
@@ -30,7 +30,7 @@ def table(name):
 if "Next state, packed" in text:
     sys.exit("c2ragel: %s has the packed table; emit it with max_step 1" % src)
 bytecls = table("tab_class")[0]
-labels = table("tab_label")[0]
+labels = table("tab_labels")[0]
 nstates = len(labels)
 nxt, dims = table("tab_next")
 ncls = max(bytecls) + 1
@@ -39,7 +39,7 @@ if dims == 1:
     # flat rows of STRIDE premultiplied entries (docs/generated-api.md): the
     # one-byte entries end each row, from offset SINGLE (0 without K-byte
     # steps); with K-byte steps error bytes have a class value >= their count
-    m = re.search(r"%s_tab_label\[s->state / (\d+)u\]" % prefix, text)
+    m = re.search(r"%s_tab_labels\[s->state / (\d+)u\]" % prefix, text)
     stride = int(m.group(1)) if m else ncls
     m = re.search(r"row offset \+ (\d+)\n\*\* \+ class -> after one byte", text)
     single = int(m.group(1)) if m else 0

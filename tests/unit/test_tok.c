@@ -21,7 +21,7 @@
 static int decode(const char *bytes, size_t n, size_t cut, uint32_t *out)
 {
   rnf_utf8 d;
-  rnf_utf8_init(&d);
+  rnf_utf8_reset(&d);
   int k = 0;
   for (size_t i = 0; i < cut && i < n; i++) k += rnf_utf8_push(&d, (unsigned char)bytes[i], out + k);
   for (size_t i = cut; i < n; i++) k += rnf_utf8_push(&d, (unsigned char)bytes[i], out + k);
@@ -169,7 +169,7 @@ static void test_words_streaming(void **st)
   rnf_trie tr2 = tok_trie(&t);
   for (size_t cut = 0; cut <= n; cut++) {
     rnf_words w;
-    rnf_words_init(&w);
+    rnf_words_reset(&w);
     int32_t out[64];
     long m = 0;
     for (size_t i = 0; i < cut; i++) m += rnf_words_push(&w, &tr2, 1, (unsigned char)in[i], out + m);

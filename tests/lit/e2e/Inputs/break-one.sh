@@ -4,7 +4,7 @@
 # inverted, so --verify must catch the single-header form on its own.
 for a in "$@"; do
   case "$a" in
-    */cls_one.c) sed -i 's/return (int)\([a-z0-9_]*\)_tab_label\[/return 1 - (int)\1_tab_label[/' "${a%/*}/cls.h" ;;
+    */cls_one.c) sed -i 's/return (int)\([a-z0-9_]*\)_tab_labels\[/return 1 - (int)\1_tab_labels[/' "${a%/*}/cls.h" ;;
   esac
 done
 exec cc "$@"
