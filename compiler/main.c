@@ -437,6 +437,36 @@ static int plan_outputs(const Options *o, const Spec *spec, Output *outs)
   return RNF_EXIT_OK;
 }
 
+/* The switch style is code, one case per (state, input class) that leaves
+** the state's most common successor.  Past SWITCH_CASES_WARN cases C
+** compilers take minutes and LLVM's -O1/-O2 pipelines far longer (1501
+** states x 256 classes did not finish in 10 minutes): say so before
+** --verify or the user's build finds out. */
+#define SWITCH_CASES_WARN 100000
+static void warn_big_switch(const Spec *spec, const Fsa *f, const Output *outs, int n)
+{
+  if (spec->emit.style != STYLE_SWITCH) return;
+  int code = 0;
+  for (int i = 0; i < n; i++) code |= outs[i].kind == OUT_C || outs[i].kind == OUT_H || is_llvm(outs[i].kind);
+  if (!code) return;
+  int32_t *rep = xmalloc((size_t)f->nsymclass * sizeof *rep), *cnt = xcalloc((size_t)f->nstates, sizeof *cnt);
+  for (int a = f->nsym - 1; a >= 0; a--) rep[f->symclass[a]] = a;   /* a symbol of each class */
+  long cases = 0;
+  for (int st = 0; st < f->nstates; st++) {
+    const int32_t *row = f->next + (size_t)st * (size_t)f->nsym;
+    int mode = 0;
+    for (int c = 0; c < f->nsymclass; c++) if (++cnt[row[rep[c]]] > mode) mode = cnt[row[rep[c]]];
+    for (int c = 0; c < f->nsymclass; c++) cnt[row[rep[c]]] = 0;
+    cases += f->nsymclass - mode;
+  }
+  free(rep);
+  free(cnt);
+  if (cases > SWITCH_CASES_WARN)
+    diag(DIAG_WARNING, "the switch style needs about %ld case labels here (%d states, %d input classes); compilers "
+         "may take many minutes over it (LLVM at -O1 and up far longer): the table style is "
+         "compact at this size (emit { style table; })", cases, f->nstates, f->nsymclass);
+}
+
 static int open_outputs(Output *outs, int n)
 {
   for (int i = 0; i < n; i++) {
@@ -599,6 +629,7 @@ int main(int argc, char **argv)
     .prov = &prov, .eval = &ev,
   };
   ReportInput rep = { .emit = &in, .data = &data, .net = &net, .log = &log };
+  warn_big_switch(&spec, fsa, outs, o.noutputs);
   if (o.verify) {
     int llvm = -1, single = 0;   /* an LLVM output or a single header is verified too */
     for (int i = 0; i < o.noutputs; i++) {
