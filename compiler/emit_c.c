@@ -171,12 +171,6 @@ static int ident_tail(const char *s)
   return 1;
 }
 
-/* The runtime's text with its names namespaced: an identifier starting
-** rnf_ or RNF_ (outside comments) gets the classifier's prefix as given
-** (its case kept, so the runtime's guard differs between t4 and T4),
-** so two classifiers, or a classifier whose own names start rnf_, never
-** share or clash on a name; the code is otherwise the runtime's, byte for
-** byte. */
 /* Would "<P>_CLASS_<X>" be a name of another classifier, whose prefix is
 ** "<P>_CLASS" or longer?  Every other name is "<prefix>_<suffix>" with a
 ** fixed suffix, so X must not end in (or be) one of the uppercase ones,
@@ -197,6 +191,12 @@ static int class_macro_clashes(const char *x)
   return 0;
 }
 
+/* The runtime's text with its names namespaced: an identifier starting
+** rnf_ or RNF_ (outside comments) gets the classifier's prefix as given
+** (its case kept, so the runtime's guard differs between t4 and T4),
+** so two classifiers, or a classifier whose own names start rnf_, never
+** share or clash on a name; the code is otherwise the runtime's, byte for
+** byte. */
 static void put_runtime(FILE *o, const char *rt, const char *p)
 {
   int comment = 0;
@@ -236,14 +236,21 @@ static void put_declarations(FILE *o, const Plan *pl)
   char **ids = xcalloc((size_t)f->nclass, sizeof *ids);
   for (int c = 0; c < f->nclass; c++)
     if (ident_tail(pl->in->class_names[c])) ids[c] = plan_upper(pl->in->class_names[c]);
-  for (int c = 0; c < f->nclass; c++)
-    if (ids[c] && class_macro_clashes(ids[c])) { free(ids[c]); ids[c] = NULL; }
+  /* Say which identifier-like names got none, so a reader looking for
+  ** one learns why (the name is all [A-Za-z0-9_], so safe in a comment). */
   for (int c = 0; c < f->nclass; c++) {
     if (!ids[c]) continue;
     int dup = 0;
     for (int d = 0; d < f->nclass; d++)
       if (d != c && ids[d] && !strcmp(ids[c], ids[d])) dup = 1;
-    if (!dup) fprintf(o, "#define %s_CLASS_%s %d\n", P, ids[c], c);
+    if (class_macro_clashes(ids[c]))
+      fprintf(o, "/* class %d (%s): no constant, %s_CLASS_%s could be another classifier's name */\n", c,
+              pl->in->class_names[c], P, ids[c]);
+    else if (dup)
+      fprintf(o, "/* class %d (%s): no constant, another class's name is the same in upper case */\n", c,
+              pl->in->class_names[c]);
+    else
+      fprintf(o, "#define %s_CLASS_%s %d\n", P, ids[c], c);
   }
   for (int c = 0; c < f->nclass; c++) free(ids[c]);
   free(ids);
