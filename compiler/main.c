@@ -565,11 +565,8 @@ int main(int argc, char **argv)
     diag(DIAG_ERROR, "cannot read spec '%s': %s", o.spec_path, strerror(errno));
     return RNF_EXIT_SPEC;
   }
-  /* a UTF-8 byte order mark is no text: the spec (and its columns) start after it */
-  size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-  diag_add_source(o.spec_path, text + bom, len - bom);
   int nerr = 0;
-  SpecAst *ast = spec_parse(o.spec_path, text + bom, len - bom, &nerr);
+  SpecAst *ast = spec_parse(o.spec_path, text, len, &nerr);
   Spec spec;
   memset(&spec, 0, sizeof spec);
   if (ast && nerr == 0) nerr = spec_check(ast, &spec);

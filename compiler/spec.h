@@ -53,8 +53,10 @@ typedef struct SpecAst {
   int nsections;
 } SpecAst;
 
-/* Parse FILE's text.  Returns a tree (possibly partial) and reports every
-** syntax error through diag; *nerrors gets their count.  NULL only if the
+/* Parse FILE's text, after a leading UTF-8 byte order mark if it has one,
+** and register that text with diag (diag_add_source) so later diagnostics,
+** spec_check's included, can quote it.  Returns a tree (possibly partial)
+** and reports every syntax error through diag; *nerrors gets their count.  NULL only if the
 ** file could not be read (reported). */
 SpecAst *spec_parse(const char *file, const char *text, size_t len, int *nerrors);
 void spec_ast_free(SpecAst *a);

@@ -418,6 +418,9 @@ SpecAst *spec_parse(const char *file, const char *text, size_t len, int *nerrors
   ctx.line = ctx.col = 1;
   ctx.ast = xcalloc(1, sizeof *ctx.ast);
   ctx.ast->file = xstrdup(file);
+  /* a UTF-8 byte order mark is no text: lines and columns start after it */
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3;
+  diag_add_source(file, text, len);
   if (len > (size_t)INT32_MAX) {   /* flex buffers are int-sized */
     diag(DIAG_ERROR, "'%s' is too large to be a spec (%zu bytes)", file, len);
     *nerrors = 1;

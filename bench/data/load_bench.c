@@ -14,7 +14,6 @@
 #include <time.h>
 
 #include "common.h"
-#include "diag.h"
 #include "out.h"
 #include "spec.h"
 #include "data.h"
@@ -32,7 +31,6 @@ int main(int argc, char **argv)
   size_t len;
   char *text = read_file(argv[1], &len);
   if (!text) { perror(argv[1]); return 1; }
-  diag_add_source(argv[1], text, len);
   int nerr = 0;
   SpecAst *ast = spec_parse(argv[1], text, len, &nerr);
   Spec spec;
