@@ -634,6 +634,13 @@ static int load_file(Rnn *r, const char *path, const Rnn *want, char *why, size_
                   : got > 8 ? "model file has trailing bytes"
                   : get64(buf) != h ? "model file checksum mismatch (corrupt file)" : NULL;
   if (bad) { rnn_free(r); return load_fail(f, why, whylen, "%s", bad); }
+  /* a NaN or infinite weight makes every output NaN: extraction would
+  ** cluster garbage and the automaton would say nothing */
+  for (size_t i = 0; i < np; i++)
+    if (!isfinite(r->params[i])) {
+      rnn_free(r);
+      return load_fail(f, why, whylen, "model file holds a weight that is not a finite number (parameter %zu)", i);
+    }
   fclose(f);
   return RNF_EXIT_OK;
 }

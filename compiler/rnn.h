@@ -47,7 +47,9 @@ typedef struct TrainLog {
   int best_epoch;           /* restored weights come from here */
 } TrainLog;
 
-/* Train.  Returns RNF_EXIT_OK or an exit code (reported).  LOG may be NULL;
+/* Train.  Returns RNF_EXIT_OK or an exit code (reported): RNF_EXIT_SPEC
+** when the settings make training diverge (a weight stops being finite),
+** so no network with NaN weights is ever returned or cached.  LOG may be NULL;
 ** if not, it is filled (caller frees log->epochs). */
 int rnn_train(const SpecRnn *s, const Dataset *d, Rnn *out, TrainLog *log);
 void rnn_free(Rnn *r);

@@ -420,6 +420,21 @@ int rnn_train(const SpecRnn *s, const Dataset *d, Rnn *out, TrainLog *log)
         fflush(stderr);
       }
     }
+    /* Diverged: the weights overflowed (NaN then spreads to all of them).
+    ** The loss cannot tell, as it clamps probabilities, so look at them. */
+    size_t bad = 0;
+    while (bad < P && isfinite(r->params[bad])) bad++;
+    if (bad < P) {
+      if (tty) fputs("\r\033[K", stderr);
+      diag(DIAG_ERROR, "training diverged in epoch %d: the network's weights are no longer finite numbers", ep);
+      const char *clip = s->clip > 0 ? "" : "turn 'clip' on (it is 0)", *l2s = s->l2 > 0 ? "lower 'l2'" : "";
+      diag(DIAG_NOTE, "lower 'learning_rate' (it is %g)%s%s%s%s", s->learning_rate,
+           *clip ? (*l2s ? ", " : " or ") : "", clip, *l2s ? (*clip ? ", or " : " or ") : "", l2s);
+      if (one_thread && threads > 1) openblas_set_num_threads(threads);
+      rnn_work_free(w);
+      free(grad); free(m1); free(m2); free(best); free(perm); free(bstart); free(keys); free(vord);
+      return RNF_EXIT_SPEC;
+    }
     double ttrain = now() - t0, vacc = 0.0, vloss = 0.0;
     if (has_valid) evaluate(r, w, &d->valid, vord, &vacc, &vloss);
     TrainEpoch e = { ep, tot / ntr, (double)ok / ntr, vacc, now() - t0, ntr / (ttrain > 0 ? ttrain : 1e-9) };

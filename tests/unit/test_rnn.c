@@ -279,6 +279,20 @@ static void test_load_rejects_damage(void **st)
     assert_null(q.params);
     free(c);
   }
+  /* a well-formed file whose weights are not all finite (a diverged
+  ** network saved by another tool): refused, whatever the checksum says */
+  {
+    float keep = r.params[3];
+    for (int k = 0; k < 2; k++) {
+      r.params[3] = k ? INFINITY : NAN;
+      assert_int_equal(rnn_save(&r, bad, NULL, 0), RNF_EXIT_OK);
+      char why[256];
+      assert_int_equal(probe_silently(&q, bad, NULL, why, sizeof why), RNF_EXIT_IO);
+      assert_null(q.params);
+      assert_string_equal(why, "model file holds a weight that is not a finite number (parameter 3)");
+    }
+    r.params[3] = keep;
+  }
   /* trailing garbage */
   unsigned char *c = malloc(n + 1);
   memcpy(c, b, n);
