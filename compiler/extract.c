@@ -166,6 +166,10 @@ static Fsa *tally(Walk *w, const Dataset *d, const float *C, int k, uint32_t **v
     v[(size_t)fin * nc + sp->label[i]]++;
   }
   qsort(key, nk, sizeof *key, cmp_u64);
+  /* the distinct steps are kept (f->steps) so minimization can recount */
+  size_t nd = 0;
+  for (size_t i = 0; i < nk; i++) nd += i == 0 || key[i] != key[i - 1];
+  f->steps = xmalloc((nd ? nd : 1) * sizeof *f->steps);
   for (size_t i = 0; i < nk;) {
     uint64_t cell = key[i] / (uint64_t)ns;
     uint32_t total = 0, best = 0;
@@ -174,6 +178,8 @@ static Fsa *tally(Walk *w, const Dataset *d, const float *C, int k, uint32_t **v
       uint64_t dst = key[i] % (uint64_t)ns;
       uint32_t c = 0;
       while (i < nk && key[i] / (uint64_t)ns == cell && key[i] % (uint64_t)ns == dst) { c++; i++; }
+      f->steps[f->nsteps++] = (struct FsaStep){ (uint32_t)(cell / (uint64_t)m), (uint32_t)(cell % (uint64_t)m),
+                                                (uint32_t)dst, c };
       total += c;
       if (c > best) { best = c; bestdst = (int)dst; }   /* ascending dst: ties keep the lowest */
     }

@@ -38,6 +38,7 @@ void fsa_free(Fsa *f)
   free(f->count); free(f->conf); free(f->filled); free(f->total);
   free(f->size); free(f->centroid_norm);
   free(f->symclass);
+  free(f->steps);
   free(f);
 }
 
@@ -63,6 +64,7 @@ Fsa *fsa_copy(const Fsa *f)
   g->size = dup(f->size, ns * sizeof *f->size);
   g->centroid_norm = dup(f->centroid_norm, ns * sizeof *f->centroid_norm);
   g->symclass = dup(f->symclass, (size_t)f->nsym * sizeof *f->symclass);
+  g->steps = dup(f->steps, f->nsteps * sizeof *f->steps);
   return g;
 }
 
@@ -214,6 +216,52 @@ static int hopcroft(const Fsa *f, const int *states, int n, const int *idx, int 
   return nblocks;
 }
 
+static int cmp_step(const void *a, const void *b)
+{
+  const struct FsaStep *x = a, *y = b;
+  if (x->src != y->src) return x->src < y->src ? -1 : 1;
+  if (x->sym != y->sym) return x->sym < y->sym ? -1 : 1;
+  return x->dst < y->dst ? -1 : x->dst > y->dst;
+}
+
+/* G's steps are F's with states renamed (old -> dense IDX -> block BLK ->
+** number BNUM; unreachable sources dropped, unreachable targets FSA_GONE)
+** and merged; G's count/total/conf are then exact: count = the steps from
+** (state, symbol) that reached the chosen target, whichever members of the
+** two blocks they ran between, and total = all steps from there. */
+static void recount(const Fsa *f, Fsa *g, const int *idx, const int *blk, const int *bnum)
+{
+  const int m = g->nsym;
+  struct FsaStep *st = xmalloc((f->nsteps ? f->nsteps : 1) * sizeof *st);
+  size_t n = 0;
+  for (size_t i = 0; i < f->nsteps; i++) {
+    struct FsaStep e = f->steps[i];
+    if (idx[e.src] < 0) continue;
+    e.src = (uint32_t)bnum[blk[idx[e.src]]];
+    e.dst = e.dst == FSA_GONE || idx[e.dst] < 0 ? FSA_GONE : (uint32_t)bnum[blk[idx[e.dst]]];
+    st[n++] = e;
+  }
+  qsort(st, n, sizeof *st, cmp_step);
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (w > 0 && !cmp_step(&st[w - 1], &st[i])) st[w - 1].times += st[i].times;
+    else st[w++] = st[i];
+  }
+  g->steps = st;
+  g->nsteps = w;
+  if (!g->count || !g->total) return;
+  memset(g->count, 0, (size_t)g->nstates * m * sizeof *g->count);
+  memset(g->total, 0, (size_t)g->nstates * m * sizeof *g->total);
+  for (size_t i = 0; i < w; i++) {
+    size_t q = (size_t)st[i].src * m + st[i].sym;
+    g->total[q] += st[i].times;
+    if (st[i].dst == (uint32_t)g->next[q]) g->count[q] += st[i].times;
+  }
+  if (g->conf)
+    for (size_t q = 0; q < (size_t)g->nstates * m; q++)
+      if (g->total[q] > 0) g->conf[q] = (float)g->count[q] / (float)g->total[q];
+}
+
 Fsa *fsa_minimize(const Fsa *f)
 {
   int n0 = f->nstates, m = f->nsym;
@@ -292,6 +340,7 @@ Fsa *fsa_minimize(const Fsa *f)
     }
   }
   free(members); free(normw); free(wsum);
+  if (f->steps) recount(f, g, idx, blk, bnum);
   free(idx); free(states); free(blk); free(bnum); free(border); free(rep);
   fsa_symclasses(g);
   return g;

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define FSA_GONE UINT32_MAX
+
 typedef struct Fsa {
   int nstates, nsym, nclass;
   int start;
@@ -29,6 +31,12 @@ typedef struct Fsa {
   uint32_t *total;          /* [nstates*nsym] all hidden-state transitions observed from (s,a): conf = count/total */
   uint32_t *size;           /* [nstates] hidden states in the cluster */
   float *centroid_norm;     /* [nstates] */
+  /* every observed step (optional): distinct (src, sym, dst), sorted, with
+  ** how often; dst FSA_GONE once minimization dropped the target.  With it,
+  ** fsa_minimize recounts count/total exactly: steps between merged states
+  ** count for the merged transition, whichever member they went to. */
+  size_t nsteps;
+  struct FsaStep { uint32_t src, sym, dst, times; } *steps;
   /* input symbol classes */
   int nsymclass;
   int32_t *symclass;        /* [nsym] -> 0..nsymclass-1, classes numbered by first member */
@@ -44,7 +52,8 @@ static inline int fsa_classify(const Fsa *f, const int32_t *seq, int len)
 { return f->label[fsa_run(f, seq, len)]; }
 
 /* Remove unreachable states and merge equivalent ones (Hopcroft).  Returns a
-** new automaton (caller frees); evidence is summed over merged states.  State
+** new automaton (caller frees); evidence is summed over merged states, and
+** count/total/conf are recounted from the steps when F has them.  State
 ** numbering is canonical: breadth-first from start, symbols in order, so the
 ** same language always prints the same. */
 Fsa *fsa_minimize(const Fsa *f);

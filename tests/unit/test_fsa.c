@@ -258,6 +258,44 @@ static void test_minimize_conf_without_totals(void **state)
   fsa_free(f); fsa_free(g);
 }
 
+/* With the observed steps, counts are exact after merging: a step that went
+** from a merged state to any member of the chosen target's block took the
+** merged transition (extraction.md section 4). */
+static void test_minimize_recounts_steps(void **state)
+{
+  (void)state;
+  Fsa *f = redundant_parity();
+  static const struct FsaStep st[] = {
+    { 0, 1, 1, 3 },   /* the chosen target of (0, '1') */
+    { 0, 1, 3, 1 },   /* another odd state: merged with 1, so it counts */
+    { 0, 1, 6, 1 },   /* an unreachable one: counts in the total only */
+    { 2, 1, 0, 1 },   /* an even state: not the target */
+    { 2, 1, 3, 2 },
+    { 6, 0, 0, 5 },   /* from the unreachable state: dropped */
+  };
+  f->nsteps = sizeof st / sizeof *st;
+  f->steps = malloc(sizeof st);
+  memcpy(f->steps, st, sizeof st);
+  Fsa *g = fsa_minimize(f);
+  assert_int_equal(g->nstates, 2);
+  size_t q = 0 * 2 + 1;                     /* (even, '1') -> odd */
+  assert_int_equal(T(g, 0, 1), 1);
+  assert_int_equal(g->count[q], 3 + 1 + 2);
+  assert_int_equal(g->total[q], 3 + 1 + 1 + 1 + 2);
+  assert_true(g->conf[q] == 0.75f);
+  assert_int_equal(g->total[0], 0);         /* no step recorded from (even, '0') */
+  /* the steps, renamed and merged: (0,1,0) 1, (0,1,1) 6, (0,1,GONE) 1 */
+  assert_int_equal(g->nsteps, 3);
+  assert_int_equal(g->steps[0].dst, 0); assert_int_equal(g->steps[0].times, 1);
+  assert_int_equal(g->steps[1].dst, 1); assert_int_equal(g->steps[1].times, 6);
+  assert_int_equal(g->steps[2].dst, FSA_GONE); assert_int_equal(g->steps[2].times, 1);
+  Fsa *h = fsa_minimize(g);                 /* idempotent, evidence included */
+  assert_memory_equal(g->count, h->count, 4 * sizeof(uint32_t));
+  assert_memory_equal(g->total, h->total, 4 * sizeof(uint32_t));
+  assert_int_equal(h->nsteps, 3);
+  fsa_free(f); fsa_free(g); fsa_free(h);
+}
+
 static void test_copy_evidence(void **state)
 {
   (void)state;
@@ -265,6 +303,15 @@ static void test_copy_evidence(void **state)
   Fsa *g = fsa_copy(f);
   assert_memory_equal(f->total, g->total, 14 * sizeof(uint32_t));
   assert_ptr_not_equal(f->total, g->total);
+  fsa_free(f); fsa_free(g);
+  f = redundant_parity();
+  f->nsteps = 1;
+  f->steps = calloc(1, sizeof *f->steps);
+  f->steps[0].times = 7;
+  g = fsa_copy(f);
+  assert_int_equal(g->nsteps, 1);
+  assert_ptr_not_equal(f->steps, g->steps);
+  assert_int_equal(g->steps[0].times, 7);
   fsa_free(f); fsa_free(g);
 }
 
@@ -277,6 +324,7 @@ int main(void)
     cmocka_unit_test(test_equivalent_counterexample),
     cmocka_unit_test(test_symclasses),
     cmocka_unit_test(test_minimize_conf_without_totals),
+    cmocka_unit_test(test_minimize_recounts_steps),
     cmocka_unit_test(test_copy_evidence),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
