@@ -21,6 +21,7 @@
 #include "fsa.h"
 #include "extract.h"
 #include "emit.h"
+#include "esc.h"
 #include "audit.h"
 #include "verify.h"
 #include "memlimit.h"
@@ -526,28 +527,42 @@ static int write_outputs(Output *outs, int n, const EmitInput *in, const ReportI
   return rc;
 }
 
+/* The model's name as the terminal may show it: a quoted name can hold
+** any byte, escape sequences and newlines included (esc.h). */
+static char *display_name(const Spec *s)
+{
+  return esc_display(s->name, strlen(s->name));
+}
+
 static void print_summary(const Spec *s, const Eval *ev)
 {
   if (rnf_verbosity < 0) return;
-  char raw[48];
+  char raw[48], *name = display_name(s);
   if (ev->minimized) snprintf(raw, sizeof raw, "%d before minimization", ev->states_raw);
   else snprintf(raw, sizeof raw, "not minimized");
   fprintf(stderr,
           "%s: network %.2f%%, automaton %.2f%%, fidelity %.2f%% on %s data; "
           "%d state%s (%s), %d symbol class%s, k=%d\n",
-          s->name, 100 * ev->net_acc, 100 * ev->fsa_acc, 100 * ev->fidelity,
+          name, 100 * ev->net_acc, 100 * ev->fsa_acc, 100 * ev->fidelity,
           eval_split_name(ev->split), ev->states_min, ev->states_min == 1 ? "" : "s", raw,
           ev->nsymclass, ev->nsymclass == 1 ? "" : "es", ev->k);
   if (ev->equivalent == 1)
-    fprintf(stderr, "%s: the automaton is exactly equivalent to the target language\n", s->name);
+    fprintf(stderr, "%s: the automaton is exactly equivalent to the target language\n", name);
+  free(name);
 }
 
 static void print_counterexample(const Spec *s, const Dataset *d, const Eval *ev)
 {
   if (ev->equivalent != 0 || rnf_verbosity < 0) return;
-  fprintf(stderr, "%s: the automaton differs from the target language; shortest counterexample: \"",
-          s->name);
-  for (int i = 0; i < ev->cexlen; i++) fputs(d->tok.sym_names[ev->cex[i]], stderr);
+  char *name = display_name(s);
+  fprintf(stderr, "%s: the automaton differs from the target language; shortest counterexample: \"", name);
+  free(name);
+  for (int i = 0; i < ev->cexlen; i++) {
+    const char *sym = d->tok.sym_names[ev->cex[i]];
+    char *shown = esc_display(sym, strlen(sym));
+    fputs(shown, stderr);
+    free(shown);
+  }
   fprintf(stderr, "\"\n");
 }
 
