@@ -406,6 +406,8 @@ static const struct { const char *alias, *section, *key; } synonyms[] = {
   { "cell_type", "rnn", "cell" }, { "rnn_type", "rnn", "cell" },
   { "num_clusters", "extract", "k" }, { "clusters", "extract", "k" }, { "n_clusters", "extract", "k" },
   { "max_iter", "extract", "iterations" }, { "n_init", "extract", "restarts" },
+  { "kmin", "extract", "k" }, { "k_min", "extract", "k" }, { "min_clusters", "extract", "k" },
+  { "k_max", "extract", "kmax" }, { "max_clusters", "extract", "kmax" },
   { "num_samples", "data", "samples" }, { "n_samples", "data", "samples" },
   { "vocab_size", "data", "vocab" }, { "max_vocab", "data", "vocab" },
   { "train_file", "data", "train" }, { "valid_file", "data", "valid" }, { "validation", "data", "valid" },

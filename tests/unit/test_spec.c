@@ -479,6 +479,8 @@ static void test_errors(void **state)
   expect_error(WITH("rnn { lr 0.1; }"), 1, "unknown key 'lr' in section 'rnn'; did you mean 'learning_rate'?");
   expect_error(WITH("rnn { weight_decay 0.1; }"), 1, "did you mean 'l2'?");
   expect_error(WITH("extract { num_clusters 4; }"), 1, "did you mean 'k'?");
+  expect_error(WITH("extract { method xmeans; kmin 4; }"), 1, "unknown key 'kmin' in section 'extract'; did you mean 'k'?");
+  expect_error(WITH("extract { max_clusters 40; }"), 1, "did you mean 'kmax'?");
   expect_error(WITH("rnn { embedding_dim 4; }"), 1, "did you mean 'embed'?");
   expect_error("data { generate tomita 4; alphabet \"abc\"; }", 1, "Tomita languages have two symbols");
   expect_error("data { generate regex \"a*\"; alphabet \"aba\"; }", 1, "'alphabet' lists symbol 'a' twice");
