@@ -430,6 +430,8 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
               bestk, bestraw, best->nstates, s->minimize ? "after minimization" : "(not minimized)");
   } else if (s->k > 0) {
     bestk = s->k < n ? s->k : n;
+    if (bestk < s->k)   /* more clusters than points: k-means cannot place them */
+      diag(DIAG_WARNING, "'k %d' is more than the %d hidden states there are to cluster; using k %d", s->k, n, n);
     double in, cons;
     best = kmeans_automaton(s, &w, d, x, xh, n, bestk, &bestraw, &in, &cons);
     if (rnf_verbosity > 0)
