@@ -48,6 +48,15 @@ static int by_class_traffic(const void *pa, const void *pb)
 static const char *palette[] = { "#dbe9f6", "#f8dcc8", "#d8efd3", "#eadcf2",
                                  "#f6f0c4", "#d6eeee", "#f2d4de", "#e4e4e4" };
 
+/* Fill colour of class C: the palette, then pastel hues spaced by the
+** golden angle, so no two of the first few hundred classes look alike. */
+static void put_class_colour(FILE *f, int c)
+{
+  if (c < 8) { fputs(palette[c], f); return; }
+  double h = fmod((double)c * 0.6180339887498949, 1.0);
+  fprintf(f, "%.3f 0.220 0.970", h);
+}
+
 static uint64_t traffic(const Fsa *fsa, int s, int a)
 {
   return fsa->count ? fsa->count[(size_t)s * (size_t)fsa->nsym + (size_t)a] : 0;
@@ -74,7 +83,9 @@ int emit_dot(const EmitInput *in, FILE *f)
     const char *cn = in->class_names[fsa->label[s]];
     fprintf(f, "  s%d [label=\"s%d\\n", s, s);
     dot_text(f, cn, strlen(cn));
-    fprintf(f, "\", fillcolor=\"%s\"", palette[fsa->label[s] % 8]);
+    fputs("\", fillcolor=\"", f);
+    put_class_colour(f, fsa->label[s]);
+    fputc('"', f);
     if (fsa->size) fprintf(f, ", tooltip=\"%u hidden states\"", fsa->size[s]);
     fprintf(f, "];\n");
   }
