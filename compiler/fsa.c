@@ -79,6 +79,11 @@ int fsa_validate(const Fsa *f)
   if (f->nsymclass <= 0 || f->nsymclass > f->nsym) return -1;
   for (int a = 0; a < f->nsym; a++)
     if (f->symclass[a] < 0 || f->symclass[a] >= f->nsymclass) return -1;
+  for (size_t i = 0; i < f->nsteps; i++) {
+    const struct FsaStep *e = &f->steps[i];
+    if (e->src >= (uint32_t)f->nstates || e->sym >= (uint32_t)f->nsym) return -1;
+    if (e->dst != FSA_GONE && e->dst >= (uint32_t)f->nstates) return -1;
+  }
   return 0;
 }
 
@@ -265,6 +270,7 @@ static void recount(const Fsa *f, Fsa *g, const int *idx, const int *blk, const 
 Fsa *fsa_minimize(const Fsa *f)
 {
   int n0 = f->nstates, m = f->nsym;
+  RNF_ASSERT(fsa_validate(f) == 0);   /* recount indexes by the steps' states */
 
   /* Reachable states, breadth-first from start. */
   int *idx = xmalloc((size_t)n0 * sizeof(int));      /* old -> dense, -1 unreachable */

@@ -91,6 +91,7 @@ double lim_extract_bytes(const SpecExtract *s, const SpecRnn *r, const Dataset *
   bytes += (K + 2) * (double)d->tok.nsym * 4 * 3;   /* transition tables and vote counts */
   double rows = total + sp->n;                      /* extract.c's state cache, capped */
   bytes += (rows * D < (double)(16 << 20) ? rows * D : (double)(16 << 20)) * 4;
+  bytes += total * (8 + 2 * 16);                    /* tally: step keys, then the distinct steps of two automata */
   return bytes;
 }
 

@@ -276,6 +276,12 @@ static void test_minimize_recounts_steps(void **state)
   f->nsteps = sizeof st / sizeof *st;
   f->steps = malloc(sizeof st);
   memcpy(f->steps, st, sizeof st);
+  assert_int_equal(fsa_validate(f), 0);
+  f->steps[1].dst = 7;                      /* no such state: invalid */
+  assert_int_equal(fsa_validate(f), -1);
+  f->steps[1].dst = FSA_GONE;               /* dropped: valid */
+  assert_int_equal(fsa_validate(f), 0);
+  f->steps[1].dst = 3;
   Fsa *g = fsa_minimize(f);
   assert_int_equal(g->nstates, 2);
   size_t q = 0 * 2 + 1;                     /* (even, '1') -> odd */
