@@ -11,9 +11,13 @@
 #include "esc.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_DISAGREE 25     /* sample inputs listed where automaton and network differ */
@@ -159,48 +163,135 @@ static void training(FILE *f, const ReportInput *in)
           log->n, log->best_epoch);
 }
 
+/* Graphviz's layout time grows much faster than the graph: on the yelp
+** network, 453 arrows took 3 s and 706 took 57 s (bench machine), and a
+** report must not hang a build.  Larger graphs are not drawn (the .dot
+** output still has them), and dot gets DOT_SECONDS at most in any case. */
+#define MAX_DRAW_ARROWS 500
+#define DOT_SECONDS 60
+
+/* RNNFSAC_DOT_SECONDS if it is a whole number of seconds > 0, else 60. */
+static int dot_seconds(void)
+{
+  const char *e = getenv("RNNFSAC_DOT_SECONDS");
+  char *end;
+  long v = e && *e ? strtol(e, &end, 10) : 0;
+  return e && *e && !*end && v > 0 && v <= 86400 ? (int)v : DOT_SECONDS;
+}
+
+static double mono_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Arrows emit_dot draws: one per (state, distinct successor). */
+static long arrows(const Fsa *f)
+{
+  long n = 0;
+  int32_t *seen = xmalloc((size_t)f->nstates * sizeof *seen);
+  for (int t = 0; t < f->nstates; t++) seen[t] = -1;
+  for (int s = 0; s < f->nstates; s++)
+    for (int a = 0; a < f->nsym; a++) {
+      int t = f->next[(size_t)s * f->nsym + a];
+      if (seen[t] != s) { seen[t] = s; n++; }
+    }
+  free(seen);
+  return n;
+}
+
+/* Run `dot -Tsvg` (no shell) on IN, its output into *OUT (caller frees):
+** 0 when it exited 0 in time, else -1.  Both pipes are polled, so a big
+** graph cannot deadlock on full pipe buffers, and the time limit holds. */
+static int run_dot(const char *in, size_t inlen, char **out, size_t *outlen)
+{
+  int to[2], from[2];
+  *out = NULL; *outlen = 0;
+  if (pipe(to) != 0) return -1;
+  if (pipe(from) != 0) { close(to[0]); close(to[1]); return -1; }
+  pid_t pid = fork();
+  if (pid < 0) { close(to[0]); close(to[1]); close(from[0]); close(from[1]); return -1; }
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(to[0], 0); dup2(from[1], 1);
+    if (null >= 0) dup2(null, 2);
+    close(to[0]); close(to[1]); close(from[0]); close(from[1]);
+    execlp("dot", "dot", "-Tsvg", (char *)NULL);
+    _exit(127);
+  }
+  close(to[0]); close(from[1]);
+  void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);   /* dot may exit before reading it all */
+  fcntl(to[1], F_SETFL, O_NONBLOCK);
+  size_t cap = 1 << 16, n = 0, sent = 0;
+  char *buf = xmalloc(cap);
+  int wfd = to[1], ok = 0;
+  if (inlen == 0) { close(wfd); wfd = -1; }
+  double end = mono_now() + dot_seconds();
+  for (;;) {
+    struct pollfd pf[2] = { { from[0], POLLIN, 0 }, { wfd, POLLOUT, 0 } };
+    double left = end - mono_now();
+    if (left <= 0) break;
+    int r = poll(pf, wfd >= 0 ? 2 : 1, (int)(left * 1000) + 1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) break;
+    if (wfd >= 0 && (pf[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      ssize_t w = write(wfd, in + sent, inlen - sent);
+      if (w > 0) sent += (size_t)w;
+      if (w < 0 && errno != EAGAIN && errno != EINTR) sent = inlen;   /* dot stopped reading */
+      if (sent == inlen) { close(wfd); wfd = -1; }
+    }
+    if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      if (n + 1 >= cap) buf = xrealloc(buf, cap *= 2);
+      ssize_t got = read(from[0], buf + n, cap - n - 1);
+      if (got > 0) n += (size_t)got;
+      else if (got == 0) { ok = 1; break; }
+      else if (errno != EINTR && errno != EAGAIN) break;
+    }
+  }
+  if (wfd >= 0) close(wfd);
+  close(from[0]);
+  signal(SIGPIPE, old_pipe);
+  if (!ok) kill(pid, SIGKILL);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) continue;
+  buf[n] = '\0';
+  if (!ok || !WIFEXITED(st) || WEXITSTATUS(st) != 0) { free(buf); return -1; }
+  *out = buf; *outlen = n;
+  return 0;
+}
+
 /* Render the graph with dot; 0 on success. */
 static int render_svg(const ReportInput *in, FILE *f)
 {
-  const char *td = getenv("TMPDIR");
-  if (!td || !*td || strchr(td, '\'')) td = "/tmp";   /* the path goes into a '...' shell word */
-  char *tmpl = xasprintf("%s/rnnfsac-dot-XXXXXX", td);
-  int fd = mkstemp(tmpl);
-  if (fd < 0) { free(tmpl); return -1; }
-  FILE *d = fdopen(fd, "w");
-  if (!d) { close(fd); unlink(tmpl); free(tmpl); return -1; }
+  char *dot = NULL, *svg = NULL;
+  size_t dlen = 0, slen;
+  FILE *d = open_memstream(&dot, &dlen);
+  if (!d) return -1;
   emit_dot(in->emit, d);
-  if (fclose(d) != 0) { unlink(tmpl); free(tmpl); return -1; }
-  char *cmd = xasprintf("dot -Tsvg '%s' 2>/dev/null", tmpl);
-  FILE *p = popen(cmd, "r");
-  free(cmd);
-  int ok = -1;
-  if (p) {
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = xmalloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0)
-      if ((n += got) + 1 >= cap) buf = xrealloc(buf, cap *= 2);
-    buf[n] = '\0';
-    int st = pclose(p);
-    char *svg = strstr(buf, "<svg");
-    if (st == 0 && svg) {                /* drop the XML prolog and DOCTYPE */
-      fputs(svg, f);
-      ok = 0;
-    }
-    free(buf);
-  }
-  unlink(tmpl);
-  free(tmpl);
-  return ok;
+  if (fclose(d) != 0) { free(dot); return -1; }
+  int rc = run_dot(dot, dlen, &svg, &slen);
+  free(dot);
+  if (rc != 0) return -1;
+  char *start = strstr(svg, "<svg");
+  if (start) fputs(start, f);      /* drop the XML prolog and DOCTYPE */
+  free(svg);
+  return start ? 0 : -1;
 }
 
 static void graph(FILE *f, const ReportInput *in)
 {
   fprintf(f, "<h2 id=\"graph\">Transition graph</h2>\n<div class=\"graph\">\n");
-  if (render_svg(in, f) != 0)
+  long na = arrows(in->emit->fsa);
+  if (na > MAX_DRAW_ARROWS)
+    fprintf(f, "<p class=\"note\">The graph has %d states and %ld arrows, too many for Graphviz to lay "
+               "out in reasonable time (the limit here is %d arrows). Write it with "
+               "<code>-o fsa.dot</code> and render it with <code>sfdp -Tsvg</code>, or read the "
+               "state table (<code>-o fsa.csv</code>).</p>\n", in->emit->fsa->nstates, na, MAX_DRAW_ARROWS);
+  else if (render_svg(in, f) != 0)
     fprintf(f, "<p class=\"note\">Graphviz (<code>dot</code>) could not draw the graph here "
-               "(it is not installed, or it failed). Install the <code>graphviz</code> package, "
-               "or write it with <code>-o fsa.dot</code> and render it elsewhere.</p>\n");
+               "(it is not installed, it failed, or it took more than %d seconds). Install the <code>graphviz</code> package, "
+               "or write it with <code>-o fsa.dot</code> and render it elsewhere.</p>\n", dot_seconds());
   fprintf(f, "</div>\n");
 }
 
