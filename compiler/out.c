@@ -40,7 +40,23 @@ static void track(char *tmp, int add)
 static void at_exit(void)
 {
   for (int i = 0; i < MAX_OPEN; i++)
-    if (open_tmps[i] && open_pids[i] == getpid()) { unlink(open_tmps[i]); open_tmps[i] = NULL; }
+    if (open_tmps[i] && open_pids[i] == getpid()) unlink(open_tmps[i]);
+  for (int i = 0; i < MAX_OPEN; i++)   /* scratch folders, now empty */
+    if (open_tmps[i] && open_pids[i] == getpid()) { rmdir(open_tmps[i]); open_tmps[i] = NULL; }
+}
+
+static volatile pid_t child;          /* a helper program running now (out_child) */
+
+void out_scratch(char *path, int add)
+{
+  static int registered;
+  if (!registered) { atexit(at_exit); registered = 1; }
+  track(path, add);
+}
+
+void out_child(pid_t pid)
+{
+  child = pid;
 }
 
 /* Failures go to WHY when given (the caller decides how bad they are),
@@ -162,8 +178,11 @@ static void on_signal(int sig)
 {
   int idle = 0;
   if (atomic_compare_exchange_strong(&cleanup, &idle, 1)) {
+    if (child > 0) kill(child, SIGTERM);   /* it would go on writing into the scratch folder */
     for (int i = 0; i < MAX_OPEN; i++)
       if (open_tmps[i]) unlink(open_tmps[i]);
+    for (int i = 0; i < MAX_OPEN; i++)
+      if (open_tmps[i]) rmdir(open_tmps[i]);
     atomic_store(&cleanup, 2);
   } else {
     while (atomic_load(&cleanup) != 2) continue;

@@ -12,6 +12,7 @@
 #define RNF_OUT_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 typedef struct OutFile {
   FILE *fp;           /* write here */
@@ -38,6 +39,14 @@ int out_open_why(OutFile *o, const char *path, char *why, size_t whylen);
 int out_commit_why(OutFile *o, char *why, size_t whylen);
 /* Remove every still-open temporary on SIGINT/SIGTERM, then die by the signal. */
 void out_install_signal_cleanup(void);
+
+/* Scratch space that is no output: PATH (kept by pointer, not copied) is
+** removed, as temporaries are, on exit or on SIGINT/SIGTERM/SIGHUP --
+** files unlinked, then folders removed -- until out_scratch(PATH, 0).
+** out_child names a helper process (0: none) that such a signal also
+** stops, so it cannot go on writing there. */
+void out_scratch(char *path, int add);
+void out_child(pid_t pid);
 
 /* Read a whole file into a NUL-terminated buffer (caller frees). NULL and errno on failure. */
 char *read_file(const char *path, size_t *len);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define NRANDOM 3000          /* random inputs besides the test split */
@@ -142,6 +143,37 @@ static void show(const char *s, size_t n)
   fputs(n > 60 ? "\"..." : "\"", stderr);
 }
 
+/* Run CMD with /bin/sh as system() would, but with our SIGINT handling
+** (a Ctrl-C removes the scratch folder and ends the run with 130, instead
+** of reading as a failed check) and with the child known to the signal
+** cleanup.  Returns the wait status, or -1. */
+static int run(const char *cmd)
+{
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+  }
+  out_child(pid);
+  int st;
+  while (waitpid(pid, &st, 0) < 0)
+    if (errno != EINTR) { st = -1; break; }
+  out_child(0);
+  return st;
+}
+
+/* What a failed wait status means, for messages. */
+static void status_text(int st, char *buf, size_t n)
+{
+  if (st == -1) snprintf(buf, n, "could not be started: %s", strerror(errno));
+  else if (WIFSIGNALED(st)) snprintf(buf, n, "was killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+  else if (WIFEXITED(st) && WEXITSTATUS(st) == 127) snprintf(buf, n, "was not found (exit status 127)");
+  else if (WIFEXITED(st) && WEXITSTATUS(st) == 126) snprintf(buf, n, "could not be executed (exit status 126)");
+  else snprintf(buf, n, "exited with status %d", WIFEXITED(st) ? WEXITSTATUS(st) : st);
+}
+
 /* Compile the driver with OBJ (the generated C, or the LLVM object), run
 ** it on the inputs and compare its labels with the automaton's; WHAT names
 ** OBJ in messages. */
@@ -151,20 +183,39 @@ static int check_build(const Paths *pa, const Inputs *in, const char *what, cons
   if (!cc || !*cc) cc = "cc";
   char *cmd = xasprintf("%s -std=c99 -O1 -Wall -Wextra -Werror -o '%s' '%s' '%s' >'%s' 2>&1",
                         cc, pa->bin, pa->driver, obj, pa->log);
-  int st = system(cmd);
+  int st = run(cmd);
   free(cmd);
+  char why[160];
+  size_t loglen = 0;
+  char *log = st != 0 ? read_file(pa->log, &loglen) : NULL;
+  /* A compiler that cannot run, or that says nothing, is a problem with
+  ** $CC (exit 1), not a verdict on the generated C (exit 6). */
+  if (st != 0 && (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) == 127 || WEXITSTATUS(st) == 126 || loglen == 0)) {
+    status_text(st, why, sizeof why);
+    diag(DIAG_ERROR, "--verify: the C compiler '%s' %s%s", cc, why, loglen == 0 && WIFEXITED(st) && WEXITSTATUS(st) != 127 && WEXITSTATUS(st) != 126 ? " without a message" : "");
+    if (log) fputs(log, stderr);
+    diag(DIAG_NOTE, "set CC to a C99 compiler (it is run as: $CC -std=c99 -O1 -Wall -Wextra -Werror -o PROGRAM FILE...)");
+    free(log);
+    return RNF_EXIT_USAGE;
+  }
   if (st != 0) {
     diag(DIAG_ERROR, "--verify: %s does not compile and link with '%s':", what, cc);
-    char *log = read_file(pa->log, NULL);
-    if (log) { fputs(log, stderr); free(log); }
+    if (log) fputs(log, stderr);
+    free(log);
     return RNF_EXIT_VERIFY;
   }
+  if (access(pa->bin, X_OK) != 0) {
+    diag(DIAG_ERROR, "--verify: the C compiler '%s' reported success but wrote no program", cc);
+    diag(DIAG_NOTE, "set CC to a C99 compiler (it is run as: $CC -std=c99 -O1 -Wall -Wextra -Werror -o PROGRAM FILE...)");
+    return RNF_EXIT_USAGE;
+  }
   cmd = xasprintf("'%s' '%s' >'%s'", pa->bin, pa->inputs, pa->labels);
-  st = system(cmd);
+  st = run(cmd);
   free(cmd);
   FILE *out = fopen(pa->labels, "r");
   if (st != 0 || !out) {
-    diag(DIAG_ERROR, "--verify: %s failed to run (status %d)", what, st);
+    status_text(st, why, sizeof why);
+    diag(DIAG_ERROR, "--verify: the program built from %s %s", what, why);
     if (out) fclose(out);
     return RNF_EXIT_VERIFY;
   }
@@ -215,9 +266,14 @@ static int check_single(const Paths *pa, const Inputs *in, const EmitInput *em)
 
 int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt, int single)
 {
-  char dir[] = "/tmp/rnnfsac-verify-XXXXXX";
+  /* $TMPDIR, as other tools do (/tmp may be noexec on a hardened host);
+  ** the paths go into '...' shell words, so a quote there cannot be used */
+  const char *td = getenv("TMPDIR");
+  if (!td || !*td || strchr(td, '\'')) td = "/tmp";
+  char *dir = xasprintf("%s/rnnfsac-verify-XXXXXX", td);
   if (!mkdtemp(dir)) {
-    diag(DIAG_ERROR, "--verify: cannot create a temporary folder: %s", strerror(errno));
+    diag(DIAG_ERROR, "--verify: cannot create a temporary folder in '%s': %s", td, strerror(errno));
+    free(dir);
     return RNF_EXIT_IO;
   }
   Paths pa = {
@@ -227,6 +283,9 @@ int verify_c(const EmitInput *em, const Dataset *d, uint64_t seed, int llvm_opt,
     .bin = xasprintf("%s/driver", dir), .llvm = xasprintf("%s/cls_llvm.o", dir),
     .one = xasprintf("%s/cls_one.c", dir),
   };
+  char *files[] = { pa.c, pa.h, pa.driver, pa.inputs, pa.labels, pa.log, pa.bin, pa.llvm, pa.one };
+  out_scratch(dir, 1);
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) out_scratch(files[i], 1);
   int rc = RNF_EXIT_OK;
   Inputs in = { 0 };
 
@@ -291,11 +350,13 @@ done:
   free(in.text);
   free(in.len);
   free(in.want);
-  char *files[] = { pa.c, pa.h, pa.driver, pa.inputs, pa.labels, pa.log, pa.bin, pa.llvm, pa.one };
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
     unlink(files[i]);
+    out_scratch(files[i], 0);
     free(files[i]);
   }
   rmdir(dir);
+  out_scratch(dir, 0);
+  free(dir);
   return rc;
 }

@@ -3,7 +3,8 @@
 ** compiler's own automaton.
 **
 ** Contract: verify_c emits the classifier (as emit_c would) into a private
-** temporary folder, compiles it with $CC (default cc) under
+** temporary folder (under $TMPDIR, else /tmp; removed on a signal too),
+** compiles it with $CC (default cc) under
 ** -std=c99 -Wall -Wextra -Werror together with a small driver, runs it on
 ** every test-split text and on SEED-determined random byte strings, each
 ** classified whole and fed in random chunks, and compares every label with
@@ -16,8 +17,9 @@
 ** the header plus a file that defines <PREFIX>_IMPLEMENTATION and
 ** includes it.  (For a cross --target the host object is built from the
 ** same lowering; its own machine code cannot run here.)  The folder is
-** removed afterwards.  Returns RNF_EXIT_OK, or RNF_EXIT_VERIFY after
-** reporting the first disagreements.
+** removed afterwards.  Returns RNF_EXIT_OK; RNF_EXIT_VERIFY after reporting
+** the compiler's errors or the first disagreements; RNF_EXIT_USAGE when
+** $CC cannot be run, fails silently or writes no program.
 */
 #ifndef RNF_VERIFY_H
 #define RNF_VERIFY_H
