@@ -79,11 +79,23 @@ static const char *level_colour(DiagLevel l)
 }
 
 /* "PREFIX: level: " with colours; PREFIX already formatted. */
+/* S with every C0 control byte and DEL as \xHH: a path or string from a
+** spec or a data file may hold ESC or a newline, which must neither
+** repaint the terminal nor forge a line of output. */
+static void put_safe(const char *s)
+{
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7f) fprintf(stderr, "\\x%02X", *p);
+    else fputc(*p, stderr);
+}
+
 static void head(DiagLevel lvl, const char *prefix)
 {
   int c = use_colour();
   if (lvl == DIAG_ERROR) nerrors++;
-  fprintf(stderr, "%s%s:%s %s%s:%s %s", c ? C_BOLD : "", prefix, c ? C_OFF : "",
+  fputs(c ? C_BOLD : "", stderr);
+  put_safe(prefix);
+  fprintf(stderr, ":%s %s%s:%s %s", c ? C_OFF : "",
           c ? level_colour(lvl) : "", level_name(lvl), c ? C_OFF : "", c ? C_BOLD : "");
 }
 
@@ -181,7 +193,14 @@ static void quote(const Source *src, SrcLoc loc)
 static void report(DiagLevel lvl, const char *prefix, const char *fmt, va_list ap)
 {
   head(lvl, prefix);
-  vfprintf(stderr, fmt, ap);
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  char *msg = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+  if (n < 0 || vsnprintf(msg, (size_t)n + 1, fmt, ap) < 0) msg[0] = '\0';
+  put_safe(msg);
+  free(msg);
   tail();
 }
 

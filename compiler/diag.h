@@ -7,7 +7,9 @@
 **
 ** Contract: a file's text is registered once (diag_add_source) so that later
 ** diagnostics against it can quote the line; messages without a location
-** print as "rnnfsac: error: ...".  Colour only when stderr is a terminal and
+** print as "rnnfsac: error: ...".  Control bytes (C0, DEL) in a message or
+** its file name print as \xHH, so text quoted from input cannot drive the
+** terminal.  Colour only when stderr is a terminal and
 ** NO_COLOR is unset.  With -q (rnf_verbosity < 0) warnings, and the
 ** notes that follow them, are not printed.  The module counts errors; the driver reads the count to
 ** decide the exit status.  Not thread-safe: call it from the main thread.
