@@ -392,6 +392,16 @@ static const Split *first_nonempty(const Split *a, const Split *b, const Split *
   return c;
 }
 
+/* An explicit k above the N points to cluster cannot be honoured. */
+static void k_warning(const SpecExtract *s, int n)
+{
+  if (s->max_states > 0 && n >= s->max_states)
+    diag(DIAG_WARNING, "'k %d' is more than the %d hidden states sampled for clustering ('max_states %d'); "
+         "using k %d (raise 'max_states' for more)", s->k, n, s->max_states, n);
+  else
+    diag(DIAG_WARNING, "'k %d' is more than the %d hidden states there are to cluster; using k %d", s->k, n, n);
+}
+
 int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out, Eval *ev)
 {
   *out = NULL;
@@ -421,7 +431,7 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
 
   if (s->method == EXTRACT_XMEANS) {
     int kmin = s->k > 0 ? s->k : 1;
-    if (kmin > n) kmin = n;
+    if (kmin > n) { k_warning(s, n); kmin = n; }
     if (kmax < kmin) kmax = kmin;
     float *C = xmalloc((size_t)kmax * H * sizeof *C);              /* [kmax x H] */
     int32_t *assign = xmalloc((size_t)n * sizeof *assign);
@@ -438,7 +448,7 @@ int extract_fsa(const SpecExtract *s, const Rnn *r, const Dataset *d, Fsa **out,
   } else if (s->k > 0) {
     bestk = s->k < n ? s->k : n;
     if (bestk < s->k)   /* more clusters than points: k-means cannot place them */
-      diag(DIAG_WARNING, "'k %d' is more than the %d hidden states there are to cluster; using k %d", s->k, n, n);
+      k_warning(s, n);
     double in, cons;
     best = kmeans_automaton(s, &w, d, x, xh, n, bestk, &bestraw, &in, &cons);
     if (rnf_verbosity > 0)
