@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <llvm/Config/llvm-config.h>
 
@@ -315,6 +316,12 @@ static int get_network(const Options *o, const Spec *s, const Dataset *d, Rnn *n
         return RNF_EXIT_OK;
       }
       diag(DIAG_WARNING, "ignoring the cache entry '%s' (%s); training again", path, why);
+      /* gone now, not only replaced after a successful training: a run
+      ** that fails (diverges, is stopped) must not leave it to the next */
+      char *lp = xasprintf("%s.log", path);
+      unlink(path);
+      unlink(lp);
+      free(lp);
     }
   }
   /* absurd sizes fail here, in a second, not after minutes of swapping */

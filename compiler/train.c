@@ -427,7 +427,9 @@ int rnn_train(const SpecRnn *s, const Dataset *d, Rnn *out, TrainLog *log)
     if (bad < P) {
       if (tty) fputs("\r\033[K", stderr);
       diag(DIAG_ERROR, "training diverged in epoch %d: the network's weights are no longer finite numbers", ep);
-      const char *clip = s->clip > 0 ? "" : "turn 'clip' on (it is 0)", *l2s = s->l2 > 0 ? "lower 'l2'" : "";
+      char l2s[48] = "";
+      if (s->l2 > 0) snprintf(l2s, sizeof l2s, "lower 'l2' (it is %g)", s->l2);
+      const char *clip = s->clip > 0 ? "" : "turn 'clip' on (it is 0)";
       diag(DIAG_NOTE, "lower 'learning_rate' (it is %g)%s%s%s%s", s->learning_rate,
            *clip ? (*l2s ? ", " : " or ") : "", clip, *l2s ? (*clip ? ", or " : " or ") : "", l2s);
       if (one_thread && threads > 1) openblas_set_num_threads(threads);
