@@ -6,18 +6,21 @@
 ** the last 8 bytes are replaced by the file's correct checksum (FNV-1a 64
 ** over everything before it, as rnn_save writes it), so the fuzzer gets
 ** past the checksum and exercises what a well-formed but hostile file does
-** after loading: odd sizes, NaN and infinite weights.
+** after loading: odd sizes, and NaN or infinite weights (which it must
+** refuse).
 ** Mode bit 1 loads through rnn_probe instead (the cache's quiet loader),
 ** with a wanted shape taken from bytes 2.. of the input half the time.
 ** Invariants: rnn_load returns OK or RNF_EXIT_IO (with an error reported);
 ** rnn_probe returns the same, reports nothing and gives a reason on
 ** failure, and accepts only the wanted shape; a loaded network has sane
-** sizes and classifies every input into a class.
+** sizes, finite weights, and classifies every input into a class.
 */
 #include "fuzz.h"
 #include "common.h"
 #include "diag.h"
 #include "rnn.h"
+
+#include <math.h>
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "fuzz_model: invariant failed: %s\n", #c); abort(); } } while (0)
 
@@ -67,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (rc == RNF_EXIT_OK) {
     CHECK(r.hidden >= 1 && r.hidden <= RNN_MAX_HIDDEN && r.nsym >= 1 && r.nclass >= 2);
     CHECK(r.params && r.nparams > 0);
+    for (size_t i = 0; i < r.nparams; i++) CHECK(isfinite(r.params[i]));
     int32_t seq[16];
     for (int i = 0; i < 16; i++) seq[i] = (int32_t)((unsigned)(i * 7 + data[0]) % (unsigned)r.nsym);
     for (int len = 0; len <= 16; len += 5) {
