@@ -601,6 +601,9 @@ int main(int argc, char **argv)
   }
   if (o.print_spec) spec_print(stdout, &spec);
   if (o.check_only || o.print_spec) {
+    if (o.noutputs > 0)   /* a build line with --check added writes nothing: say so */
+      diag(DIAG_WARNING, "%s writes no output; ignoring %d '-o' option%s", o.check_only ? "--check" : "--print-spec",
+           o.noutputs, o.noutputs == 1 ? "" : "s");
     spec_free(&spec);
     free(text);
     return RNF_EXIT_OK;
