@@ -635,6 +635,13 @@ int main(int argc, char **argv)
                       "lower 'max_states', 'k' or 'kmax', or the vocabulary")) != RNF_EXIT_OK)
     goto done;
   if ((rc = extract_fsa(&spec.extract, &net, &data, &fsa, &ev)) != RNF_EXIT_OK) goto done;
+  if (fsa->nstates == 1 && data.nclass > 1) {   /* a constant: worth a word before it ships */
+    char *cn = esc_display(data.class_names[fsa->label[0]], strlen(data.class_names[fsa->label[0]]));
+    diag(DIAG_WARNING, "the automaton has one state: it labels every input '%s'", cn);
+    diag(DIAG_NOTE, "the network may have learnt too little (more 'epochs', a larger 'hidden'), "
+                    "or try a larger 'k'");
+    free(cn);
+  }
   print_summary(&spec, &ev);
   print_counterexample(&spec, &data, &ev);
 
