@@ -607,6 +607,18 @@ static int read_csv(Reader *rd, ExList *out)
     rc = -1;
     goto done;
   }
+  /* a name the header holds twice: which column was meant is a guess */
+  for (int k = 0; k < 2; k++) {
+    const char *name = k ? lname : tname;
+    int col = k ? lcol : tcol, given = k ? rd->s->label_column >= 0 : rd->s->text_column >= 0;
+    for (int i = col + 1; i < fl.n && !given; i++)
+      if (strcmp(fl.f[i], name) == 0) {
+        diag_line(DIAG_ERROR, rd->path, start, "the header names column '%s' twice (columns %d and %d, 0-based); "
+                  "choose one with '%s'", name, col, i, k ? "label_column" : "text_column");
+        rc = -1;
+        goto done;
+      }
+  }
   int need = (tcol > lcol ? tcol : lcol) + 1;
   while ((r = csv_record(rd, &fl, &start)) != 0) {
     if (r < 0) { rc = -1; goto done; }
@@ -822,6 +834,22 @@ static int load_files(const Spec *sp, Dataset *d)
   qsort(d->class_names, (size_t)d->nclass, sizeof *d->class_names, str_cmp);
   for (int i = 0; i < d->nclass; i++)
     *tok_map_get(&labels, d->class_names[i], strlen(d->class_names[i]), false, NULL) = i;
+  /* A class seen once in a sizeable training set is most often a header
+  ** row read as data (or a stray typo); the network cannot learn it. */
+  if (ntr >= 20 && d->nclass > 2) {
+    int *cnt = xcalloc((size_t)d->nclass, sizeof *cnt);
+    long *at = xcalloc((size_t)d->nclass, sizeof *at);
+    for (int i = 0; i < ntr; i++) {
+      const char *l = tr.v[perm[i]].label;
+      int c = *tok_map_get(&labels, l, strlen(l), false, NULL);
+      if (!cnt[c]++) at[c] = tr.v[perm[i]].line;
+    }
+    for (int c = 0; c < d->nclass; c++)
+      if (cnt[c] == 1)
+        diag_line(DIAG_WARNING, s->train, at[c], "class '%s' has a single training example%s", d->class_names[c],
+                  at[c] == 1 ? ": is this line a header? (rnnfsac reads none in TSV)" : "");
+    free(cnt); free(at);
+  }
   char carved[48];
   snprintf(carved, sizeof carved, "%d/%d/%d", s->split[0], s->split[1], s->split[2]);
   if (d->nclass < 2) {
