@@ -48,13 +48,15 @@ static int by_class_traffic(const void *pa, const void *pb)
 static const char *palette[] = { "#dbe9f6", "#f8dcc8", "#d8efd3", "#eadcf2",
                                  "#f6f0c4", "#d6eeee", "#f2d4de", "#e4e4e4" };
 
-/* Fill colour of class C: the palette, then pastel hues spaced by the
-** golden angle, so no two of the first few hundred classes look alike. */
+/* Fill colour of class C: the palette, then hues spaced by the golden
+** angle, more saturated than the palette so they never pass for one of
+** it (text stays readable on them); with many classes two hues can come
+** close, and the class name in the node is what tells them apart. */
 static void put_class_colour(FILE *f, int c)
 {
   if (c < 8) { fputs(palette[c], f); return; }
   double h = fmod((double)c * 0.6180339887498949, 1.0);
-  fprintf(f, "%.3f 0.220 0.970", h);
+  fprintf(f, "%.4f 0.450 0.950", h);
 }
 
 static uint64_t traffic(const Fsa *fsa, int s, int a)
