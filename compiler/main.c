@@ -566,8 +566,11 @@ static void print_counterexample(const Spec *s, const Dataset *d, const Eval *ev
   free(name);
   for (int i = 0; i < ev->cexlen; i++) {
     const char *sym = d->tok.sym_names[ev->cex[i]];
-    char *shown = esc_display(sym, strlen(sym));
-    fputs(shown, stderr);
+    char *shown = esc_display(sym, strlen(sym));   /* \\ for a backslash, so \" is unambiguous */
+    for (const char *q = shown; *q; q++) {
+      if (*q == '"') fputc('\\', stderr);
+      fputc(*q, stderr);
+    }
     free(shown);
   }
   fprintf(stderr, "\"\n");
