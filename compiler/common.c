@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int rnf_verbosity = 0;
 
@@ -130,4 +131,11 @@ uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
   const unsigned char *b = p;
   for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 0x100000001b3ULL; }
   return h;
+}
+
+double rnf_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

@@ -33,6 +33,10 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...)
   __attribute__((format(printf, 1, 2)));
 
+/* Seconds on the monotonic clock: for elapsed times and time limits only
+** (never in an output, which must not depend on when it was made). */
+double rnf_now(void);
+
 /* Internal error: prints "rnnfsac: internal error at FILE:LINE: msg" and exits 4. */
 _Noreturn void rnf_internal(const char *file, int line, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)));

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_DISAGREE 25     /* sample inputs listed where automaton and network differ */
@@ -179,13 +178,6 @@ static int dot_seconds(void)
   return e && *e && !*end && v > 0 && v <= 86400 ? (int)v : DOT_SECONDS;
 }
 
-static double mono_now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Arrows emit_dot draws: one per (state, distinct successor). */
 static long arrows(const Fsa *f)
 {
@@ -227,10 +219,10 @@ static int run_dot(const char *in, size_t inlen, char **out, size_t *outlen)
   char *buf = xmalloc(cap);
   int wfd = to[1], ok = 0;
   if (inlen == 0) { close(wfd); wfd = -1; }
-  double end = mono_now() + dot_seconds();
+  double end = rnf_now() + dot_seconds();
   for (;;) {
     struct pollfd pf[2] = { { from[0], POLLIN, 0 }, { wfd, POLLOUT, 0 } };
-    double left = end - mono_now();
+    double left = end - rnf_now();
     if (left <= 0) break;
     int r = poll(pf, wfd >= 0 ? 2 : 1, (int)(left * 1000) + 1);
     if (r < 0 && errno == EINTR) continue;

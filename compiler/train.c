@@ -239,13 +239,6 @@ double rnn_batch_loss(const Rnn *r, RnnWork *w, const Split *s, const int32_t *i
 
 /* ---- the training loop ---------------------------------------------- */
 
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 typedef struct { int len, pos; int32_t id; } Key;
 
 static int by_len_desc(const void *a, const void *b)
@@ -373,7 +366,7 @@ int rnn_train(const SpecRnn *s, const Dataset *d, Rnn *out, TrainLog *log)
   const float lr = (float)s->learning_rate, l2 = (float)s->l2;
 
   for (int ep = 1; ep <= s->epochs; ep++) {
-    double t0 = now(), tot = 0.0, shown = t0;
+    double t0 = rnf_now(), tot = 0.0, shown = t0;
     long ok = 0;
     rng_shuffle(&rng, perm, (size_t)ntr);
     for (int c = 0; c < ntr; c += BUCKET * B) {
@@ -412,8 +405,8 @@ int rnn_train(const SpecRnn *s, const Dataset *d, Rnn *out, TrainLog *log)
       } else {
         for (size_t k = 0; k < P; k++) r->params[k] -= lr * grad[k];
       }
-      if (tty && now() - shown > 0.1) {            /* at most 10 redraws a second */
-        shown = now();
+      if (tty && rnf_now() - shown > 0.1) {            /* at most 10 redraws a second */
+        shown = rnf_now();
         int fill = (int)(30.0 * (bi + 1) / nbatch);
         fprintf(stderr, "\repoch %d/%d [%.*s%*s] %3d%%", ep, s->epochs, fill,
                 "==============================", 30 - fill, "", 100 * (bi + 1) / nbatch);
@@ -437,9 +430,9 @@ int rnn_train(const SpecRnn *s, const Dataset *d, Rnn *out, TrainLog *log)
       free(grad); free(m1); free(m2); free(best); free(perm); free(bstart); free(keys); free(vord);
       return RNF_EXIT_SPEC;
     }
-    double ttrain = now() - t0, vacc = 0.0, vloss = 0.0;
+    double ttrain = rnf_now() - t0, vacc = 0.0, vloss = 0.0;
     if (has_valid) evaluate(r, w, &d->valid, vord, &vacc, &vloss);
-    TrainEpoch e = { ep, tot / ntr, (double)ok / ntr, vacc, now() - t0, ntr / (ttrain > 0 ? ttrain : 1e-9) };
+    TrainEpoch e = { ep, tot / ntr, (double)ok / ntr, vacc, rnf_now() - t0, ntr / (ttrain > 0 ? ttrain : 1e-9) };
     if (log) log->epochs[log->n++] = e;
     done = ep;
 
