@@ -8,6 +8,7 @@
 */
 #include "audit.h"
 #include "common.h"
+#include "diag.h"
 #include "esc.h"
 
 #include <errno.h>
@@ -162,20 +163,24 @@ static void training(FILE *f, const ReportInput *in)
           log->n, log->best_epoch);
 }
 
-/* Graphviz's layout time grows much faster than the graph: on the yelp
-** network, 453 arrows took 3 s and 706 took 57 s (bench machine), and a
-** report must not hang a build.  Larger graphs are not drawn (the .dot
-** output still has them), and dot gets DOT_SECONDS at most in any case. */
+/* Graphviz's layout time grows much faster than the graph (a few hundred
+** arrows take seconds, a few thousand more than ten minutes), and a report
+** must not hang a build.  Larger graphs are not drawn (the .dot output
+** still has them), and dot gets DOT_SECONDS at most in any case. */
 #define MAX_DRAW_ARROWS 500
 #define DOT_SECONDS 60
 
-/* RNNFSAC_DOT_SECONDS if it is a whole number of seconds > 0, else 60. */
+/* RNNFSAC_DOT_SECONDS if it is a whole number of seconds from 1 to 86400;
+** anything else is ignored with a warning, as RNNFSAC_MAX_MEMORY is. */
 static int dot_seconds(void)
 {
   const char *e = getenv("RNNFSAC_DOT_SECONDS");
+  if (!e || !*e) return DOT_SECONDS;
   char *end;
-  long v = e && *e ? strtol(e, &end, 10) : 0;
-  return e && *e && !*end && v > 0 && v <= 86400 ? (int)v : DOT_SECONDS;
+  long v = strtol(e, &end, 10);
+  if (!*end && v > 0 && v <= 86400) return (int)v;
+  diag(DIAG_WARNING, "ignoring RNNFSAC_DOT_SECONDS='%s': expected whole seconds from 1 to 86400", e);
+  return DOT_SECONDS;
 }
 
 /* Arrows emit_dot draws: one per (state, distinct successor). */
@@ -196,7 +201,7 @@ static long arrows(const Fsa *f)
 /* Run `dot -Tsvg` (no shell) on IN, its output into *OUT (caller frees):
 ** 0 when it exited 0 in time, else -1.  Both pipes are polled, so a big
 ** graph cannot deadlock on full pipe buffers, and the time limit holds. */
-static int run_dot(const char *in, size_t inlen, char **out, size_t *outlen)
+static int run_dot(const char *in, size_t inlen, int seconds, char **out, size_t *outlen)
 {
   int to[2], from[2];
   *out = NULL; *outlen = 0;
@@ -219,7 +224,7 @@ static int run_dot(const char *in, size_t inlen, char **out, size_t *outlen)
   char *buf = xmalloc(cap);
   int wfd = to[1], ok = 0;
   if (inlen == 0) { close(wfd); wfd = -1; }
-  double end = rnf_now() + dot_seconds();
+  double end = rnf_now() + seconds;
   for (;;) {
     struct pollfd pf[2] = { { from[0], POLLIN, 0 }, { wfd, POLLOUT, 0 } };
     double left = end - rnf_now();
@@ -253,8 +258,8 @@ static int run_dot(const char *in, size_t inlen, char **out, size_t *outlen)
   return 0;
 }
 
-/* Render the graph with dot; 0 on success. */
-static int render_svg(const ReportInput *in, FILE *f)
+/* Render the graph with dot, given SECONDS; 0 on success. */
+static int render_svg(const ReportInput *in, int seconds, FILE *f)
 {
   char *dot = NULL, *svg = NULL;
   size_t dlen = 0, slen;
@@ -262,7 +267,7 @@ static int render_svg(const ReportInput *in, FILE *f)
   if (!d) return -1;
   emit_dot(in->emit, d);
   if (fclose(d) != 0) { free(dot); return -1; }
-  int rc = run_dot(dot, dlen, &svg, &slen);
+  int rc = run_dot(dot, dlen, seconds, &svg, &slen);
   free(dot);
   if (rc != 0) return -1;
   char *start = strstr(svg, "<svg");
@@ -275,15 +280,16 @@ static void graph(FILE *f, const ReportInput *in)
 {
   fprintf(f, "<h2 id=\"graph\">Transition graph</h2>\n<div class=\"graph\">\n");
   long na = arrows(in->emit->fsa);
+  int secs = na > MAX_DRAW_ARROWS ? 0 : dot_seconds();
   if (na > MAX_DRAW_ARROWS)
     fprintf(f, "<p class=\"note\">The graph has %d states and %ld arrows, too many for Graphviz to lay "
                "out in reasonable time (the limit here is %d arrows). Write it with "
                "<code>-o fsa.dot</code> and render it with <code>sfdp -Tsvg</code>, or read the "
                "state table (<code>-o fsa.csv</code>).</p>\n", in->emit->fsa->nstates, na, MAX_DRAW_ARROWS);
-  else if (render_svg(in, f) != 0)
+  else if (render_svg(in, secs, f) != 0)
     fprintf(f, "<p class=\"note\">Graphviz (<code>dot</code>) could not draw the graph here "
                "(it is not installed, it failed, or it took more than %d seconds). Install the <code>graphviz</code> package, "
-               "or write it with <code>-o fsa.dot</code> and render it elsewhere.</p>\n", dot_seconds());
+               "or write it with <code>-o fsa.dot</code> and render it elsewhere.</p>\n", secs);
   fprintf(f, "</div>\n");
 }
 
