@@ -78,7 +78,6 @@ static const char *level_colour(DiagLevel l)
   return l == DIAG_ERROR ? C_RED : l == DIAG_WARNING ? C_MAG : C_CYAN;
 }
 
-/* "PREFIX: level: " with colours; PREFIX already formatted. */
 /* S with every C0 control byte and DEL as \xHH: a path or string from a
 ** spec or a data file may hold ESC or a newline, which must neither
 ** repaint the terminal nor forge a line of output. */
@@ -89,6 +88,7 @@ static void put_safe(const char *s)
     else fputc(*p, stderr);
 }
 
+/* "PREFIX: level: " with colours; PREFIX already formatted. */
 static void head(DiagLevel lvl, const char *prefix)
 {
   int c = use_colour();
