@@ -190,9 +190,10 @@ static int check_build(const Paths *pa, const Inputs *in, const char *what, cons
   char *log = st != 0 ? read_file(pa->log, &loglen) : NULL;
   /* A compiler that cannot run, or that says nothing, is a problem with
   ** $CC (exit 1), not a verdict on the generated C (exit 6). */
-  if (st != 0 && (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) == 127 || WEXITSTATUS(st) == 126 || loglen == 0)) {
+  int ran = st != -1 && WIFEXITED(st) && WEXITSTATUS(st) != 127 && WEXITSTATUS(st) != 126;
+  if (st != 0 && (!ran || loglen == 0)) {
     status_text(st, why, sizeof why);
-    diag(DIAG_ERROR, "--verify: the C compiler '%s' %s%s", cc, why, loglen == 0 && WIFEXITED(st) && WEXITSTATUS(st) != 127 && WEXITSTATUS(st) != 126 ? " without a message" : "");
+    diag(DIAG_ERROR, "--verify: the C compiler '%s' %s%s", cc, why, ran ? " without a message" : "");
     if (log) fputs(log, stderr);
     diag(DIAG_NOTE, "set CC to a C99 compiler (it is run as: $CC -std=c99 -O1 -Wall -Wextra -Werror -o PROGRAM FILE...)");
     free(log);
