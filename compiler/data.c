@@ -583,6 +583,14 @@ static int find_col(Fields *hdr, const char *name)
   return -1;
 }
 
+/* A later column of HDR named as column COL is, or -1. */
+static int find_col_again(Fields *hdr, int col)
+{
+  for (int i = col + 1; i < hdr->n; i++)
+    if (strcmp(hdr->f[i], hdr->f[col]) == 0) return i;
+  return -1;
+}
+
 static int read_csv(Reader *rd, ExList *out)
 {
   Fields fl = {0};
@@ -607,17 +615,15 @@ static int read_csv(Reader *rd, ExList *out)
     rc = -1;
     goto done;
   }
-  /* a name the header holds twice: which column was meant is a guess */
-  for (int k = 0; k < 2; k++) {
-    const char *name = k ? lname : tname;
-    int col = k ? lcol : tcol, given = k ? rd->s->label_column >= 0 : rd->s->text_column >= 0;
-    for (int i = col + 1; i < fl.n && !given; i++)
-      if (strcmp(fl.f[i], name) == 0) {
-        diag_line(DIAG_ERROR, rd->path, start, "the header names column '%s' twice (columns %d and %d, 0-based); "
-                  "choose one with '%s'", name, col, i, k ? "label_column" : "text_column");
-        rc = -1;
-        goto done;
-      }
+  /* a column found by a name the header holds twice: which was meant is a guess */
+  int tdup = rd->s->text_column < 0 ? find_col_again(&fl, tcol) : -1;
+  int ldup = rd->s->label_column < 0 ? find_col_again(&fl, lcol) : -1;
+  if (tdup >= 0 || ldup >= 0) {
+    diag_line(DIAG_ERROR, rd->path, start, "the header names column '%s' twice (columns %d and %d, 0-based); "
+              "choose one with '%s'", tdup >= 0 ? tname : lname, tdup >= 0 ? tcol : lcol, tdup >= 0 ? tdup : ldup,
+              tdup >= 0 ? "text_column" : "label_column");
+    rc = -1;
+    goto done;
   }
   int need = (tcol > lcol ? tcol : lcol) + 1;
   while ((r = csv_record(rd, &fl, &start)) != 0) {
