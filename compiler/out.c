@@ -47,10 +47,16 @@ static void at_exit(void)
 
 static volatile pid_t child;          /* a helper program running now (out_child) */
 
-void out_scratch(char *path, int add)
+/* at_exit, registered once, before the first path is tracked */
+static void register_at_exit(void)
 {
   static int registered;
   if (!registered) { atexit(at_exit); registered = 1; }
+}
+
+void out_scratch(char *path, int add)
+{
+  register_at_exit();
   track(path, add);
 }
 
@@ -70,8 +76,7 @@ static void fail(const char *path, int e, char *why, size_t whylen)
 int out_open_why(OutFile *o, const char *path, char *why, size_t whylen)
 {
   static unsigned seq;
-  static int registered;
-  if (!registered) { atexit(at_exit); registered = 1; }
+  register_at_exit();
   memset(o, 0, sizeof *o);
   /* rename() cannot replace a folder: fail now, before anything is
   ** written or committed, not half-way through committing */
